@@ -1,0 +1,85 @@
+"""Wattelt: rate every life domain together, agree goals, measure again and learn what works."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from wattelt import db
+from wattelt.config import load_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: configuration, extensions, then one blueprint per feature area."""
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if test_config is None:
+        app.config.from_mapping(load_config(app.instance_path))
+    else:
+        environ = {k: str(v) for k, v in test_config.get("ENVIRON", {}).items()}
+        app.config.from_mapping(load_config(app.instance_path, environ))
+        app.config.from_mapping({k: v for k, v in test_config.items() if k != "ENVIRON"})
+
+    configure_logging(app)
+    configure_proxy(app)
+    db.init_app(app)
+    configure_extensions(app)
+    configure_security(app)
+    configure_blueprints(app)
+    configure_cli(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+def configure_proxy(app: Flask) -> None:
+    hops = int(app.config["PROXY_HOPS"])
+    if hops:
+        # Behind a TLS proxy: trust exactly that many X-Forwarded-* hops, no more.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+def configure_extensions(app: Flask) -> None:
+    from wattelt.extensions import csrf
+    from wattelt.i18n import init_app as init_i18n
+
+    from wattelt.icons import icon
+
+    csrf.init_app(app)
+    init_i18n(app)
+    app.jinja_env.globals["icon"] = icon
+
+
+def configure_security(app: Flask) -> None:
+    from wattelt.auth.session import init_app as init_sessions
+    from wattelt.security import init_app as init_headers
+
+    init_headers(app)
+    init_sessions(app)
+
+
+def configure_blueprints(app: Flask) -> None:
+    from wattelt.admin import bp as admin_bp
+    from wattelt.auth import bp as auth_bp
+    from wattelt.errors import init_app as init_errors
+    from wattelt.main import bp as main_bp
+    from wattelt.residents import bp as residents_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(residents_bp)
+    app.register_blueprint(admin_bp)
+    init_errors(app)
+
+
+def configure_cli(app: Flask) -> None:
+    from wattelt.cli import register
+
+    register(app)

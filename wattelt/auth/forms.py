@@ -1,0 +1,72 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
+
+from wattelt.auth.passwords import MAX_LENGTH, password_problem
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Fill in your e-mail address.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Fill in your password.")), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Log in"))
+
+
+class EasyLoginForm(FlaskForm):
+    username = StringField(
+        _l("Your name in Wattelt"),
+        validators=[DataRequired(_l("Fill in your name in Wattelt.")), Length(max=40)],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(_l("Fill in your password.")), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    submit = SubmitField(_l("Go in"))
+
+
+class _NewPassword:
+    def validate_password(self, field):
+        problem = password_problem(field.data or "", getattr(self, "_login_name", ""))
+        if problem:
+            raise ValidationError(problem)
+
+
+class SetPasswordForm(_NewPassword, FlaskForm):
+    """Accepting an invitation. Residents and network members also choose a user name."""
+
+    username = StringField(
+        _l("Choose a name to log in with"),
+        validators=[
+            DataRequired(_l("Choose a name.")),
+            Length(min=3, max=40, message=_l("Use 3 to 40 letters or numbers.")),
+            Regexp(
+                r"^[A-Za-z0-9._-]+$",
+                message=_l("Use only letters, numbers, dots and dashes. No spaces."),
+            ),
+        ],
+        render_kw={"autocomplete": "username", "autocapitalize": "none"},
+    )
+    password = PasswordField(
+        _l("Choose a password"),
+        validators=[DataRequired(_l("Choose a password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Type the password again"),
+        validators=[
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Save and go in"))

@@ -1,0 +1,129 @@
+"""Views for logging in and out and accepting an invitation. Logic lives in ``services``."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from wattelt import db
+from wattelt.auth import bp, services
+from wattelt.auth.forms import EasyLoginForm, LoginForm, SetPasswordForm
+from wattelt.auth.services import InvitationState, LoginOutcome
+from wattelt.forms import EmptyForm
+from wattelt.models import User
+
+
+def _safe_next() -> str | None:
+    target = request.args.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def _start_session(user: User) -> None:
+    language = session.get("language")
+    session.clear()  # a fresh session on login: nothing carried over from before
+    login_user(user)
+    if language and not user.language:
+        user.language = language
+        db.session().add(user)
+
+
+def _do_login(form, login_name: str, professional: bool, template: str):
+    result = services.authenticate(
+        db.session(), login_name, form.password.data, request.remote_addr or "", professional
+    )
+    if result.outcome is LoginOutcome.OK:
+        _start_session(result.user)
+        return redirect(_safe_next() or url_for("main.home"))
+    if result.outcome is LoginOutcome.THROTTLED:
+        message = _(
+            "Too many tries. Wait %(minutes)d minutes and try again, or ask for help.",
+            minutes=result.minutes,
+        )
+        return render_template(template, form=form, error=message), 429
+    if professional:
+        message = _("The e-mail address or the password is not right. Try again.")
+    else:
+        message = _("Your name or your password is not right. Try again.")
+    return render_template(template, form=form, error=message), 401
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        return _do_login(form, form.email.data, True, "auth/login.html")
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/inloggen", methods=["GET", "POST"])
+def easy_login():
+    """The login for residents and network members, in easy language."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = EasyLoginForm()
+    if form.validate_on_submit():
+        return _do_login(form, form.username.data, False, "auth/easy_login.html")
+    status = 400 if form.errors else 200
+    return render_template("auth/easy_login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    professional = current_user.is_authenticated and current_user.role_enum.is_professional
+    language = session.get("language")
+    logout_user()
+    session.clear()
+    if language:
+        session["language"] = language
+    flash(_("You are logged out. See you next time."), "success")
+    return redirect(url_for("auth.login" if professional else "main.home"))
+
+
+@bp.route("/welkom/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    if len(token) > 100:
+        abort(404)
+    state, invitation = services.look_up_invitation(db.session(), token)
+    if state is not InvitationState.VALID:
+        return render_template("auth/invitation_invalid.html", state=state.value), 410 if (
+            state is not InvitationState.UNKNOWN
+        ) else 404
+    user = db.session().get(User, invitation.user_id)
+    if current_user.is_authenticated:
+        logout_user()
+        session.clear()
+    form = SetPasswordForm()
+    needs_username = not user.role_enum.is_professional and not user.username
+    if not needs_username:
+        del form.username
+    form._login_name = user.login_name
+    if form.validate_on_submit():
+        username = form.username.data if needs_username else None
+        if username and services.username_taken(db.session(), username, user.id):
+            form.username.errors.append(_("Someone else already uses this name. Choose another."))
+        else:
+            accepted = services.accept_invitation(db.session(), invitation, form.password.data, username)
+            if accepted is None:
+                return render_template("auth/invitation_invalid.html", state="used"), 410
+            _start_session(accepted)
+            flash(_("Welcome! Your password is saved."), "success")
+            return redirect(url_for("main.home"))
+    status = 400 if form.errors else 200
+    return (
+        render_template(
+            "auth/accept_invitation.html",
+            form=form,
+            user=user,
+            professional=user.role_enum.is_professional,
+        ),
+        status,
+    )

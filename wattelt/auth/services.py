@@ -1,0 +1,144 @@
+"""Logging in and invitations: the domain logic behind the auth views."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import Enum
+
+from flask import current_app
+from sqlalchemy import update
+from sqlmodel import Session, col, func, select
+
+from wattelt.auth import passwords, throttle
+from wattelt.models import Invitation, User, new_login_id, utcnow
+
+
+class LoginOutcome(Enum):
+    OK = "ok"
+    WRONG = "wrong"
+    THROTTLED = "throttled"
+
+
+@dataclass
+class LoginResult:
+    outcome: LoginOutcome
+    user: User | None = None
+    minutes: int = 0
+
+
+def find_login(db: Session, login_name: str, professional: bool) -> User | None:
+    name = login_name.strip().lower()
+    if not name:
+        return None
+    column = User.email if professional else User.username
+    return db.exec(select(User).where(func.lower(column) == name)).first()
+
+
+def authenticate(
+    db: Session, login_name: str, password: str, address: str, professional: bool
+) -> LoginResult:
+    """Check a login attempt. Unknown names and wrong passwords look exactly the same."""
+    verdict = throttle.check(db, login_name, address)
+    if verdict.blocked:
+        return LoginResult(LoginOutcome.THROTTLED, minutes=verdict.minutes)
+    user = find_login(db, login_name, professional)
+    if user is not None and professional != user.role_enum.is_professional:
+        user = None
+    if user is None:
+        passwords.waste_time(password)
+        ok = False
+    else:
+        ok = passwords.verify_password(user.password_hash, password) and user.active
+    if not ok:
+        throttle.record_failure(db, login_name, address)
+        db.commit()  # kept even though the response is an error
+        return LoginResult(LoginOutcome.WRONG)
+    throttle.clear_account(db, login_name)
+    if passwords.needs_rehash(user.password_hash or ""):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = utcnow()
+    db.add(user)
+    return LoginResult(LoginOutcome.OK, user)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_invitation(db: Session, user: User, created_by: User | None) -> str:
+    """Make a new single-use link for ``user``; earlier open links of that user stop working.
+
+    Returns the token; only its hash is stored."""
+    now = utcnow()
+    db.exec(
+        update(Invitation)
+        .where(col(Invitation.user_id) == user.id, col(Invitation.used_at).is_(None))
+        .where(col(Invitation.expires_at) > now)
+        .values(expires_at=now)
+    )
+    token = secrets.token_urlsafe(32)
+    db.add(
+        Invitation(
+            user_id=user.id,
+            token_hash=token_hash(token),
+            created_by_id=created_by.id if created_by else None,
+            expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
+        )
+    )
+    db.flush()
+    return token
+
+
+class InvitationState(Enum):
+    VALID = "valid"
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+
+
+def look_up_invitation(db: Session, token: str) -> tuple[InvitationState, Invitation | None]:
+    invitation = db.exec(select(Invitation).where(Invitation.token_hash == token_hash(token))).first()
+    if invitation is None:
+        return InvitationState.UNKNOWN, None
+    if invitation.used_at is not None:
+        return InvitationState.USED, invitation
+    if invitation.expires_at <= utcnow():
+        return InvitationState.EXPIRED, invitation
+    return InvitationState.VALID, invitation
+
+
+def accept_invitation(
+    db: Session, invitation: Invitation, password: str, username: str | None
+) -> User | None:
+    """Use the invitation once: set the password (and user name). ``None`` if it was just used.
+
+    The conditional UPDATE makes two simultaneous submissions of one link end in one success."""
+    claimed = db.exec(
+        update(Invitation)
+        .where(col(Invitation.id) == invitation.id, col(Invitation.used_at).is_(None))
+        .where(col(Invitation.expires_at) > utcnow())
+        .values(used_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        db.rollback()
+        return None
+    user = db.get(User, invitation.user_id)
+    assert user is not None
+    if username:
+        user.username = username.strip()
+    user.password_hash = passwords.hash_password(password)
+    user.login_id = new_login_id()  # any older session of this account ends
+    user.active = True
+    db.add(user)
+    db.flush()
+    return user
+
+
+def username_taken(db: Session, username: str, except_user_id: int | None = None) -> bool:
+    query = select(User.id).where(func.lower(User.username) == username.strip().lower())
+    if except_user_id is not None:
+        query = query.where(User.id != except_user_id)
+    return db.exec(query).first() is not None

@@ -1,0 +1,65 @@
+"""Throttling of failed logins, per account and per network address.
+
+Failures are stored in the database (so every gunicorn worker sees them) as keyed hashes, and the
+same limits apply to names that do not exist, so throttling reveals nothing about accounts."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlmodel import Session, col, delete, func, select
+
+from wattelt.models import LoginFailure, utcnow
+
+
+@dataclass(frozen=True)
+class Throttle:
+    blocked: bool
+    minutes: int = 0
+
+
+def _key(kind: str, value: str) -> str:
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, f"{kind}:{value.strip().lower()}".encode(), hashlib.sha256).hexdigest()
+
+
+def check(db: Session, login_name: str, address: str) -> Throttle:
+    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    since = utcnow() - window
+    limits = (
+        ("account", login_name, current_app.config["LOGIN_MAX_FAILURES_ACCOUNT"]),
+        ("address", address, current_app.config["LOGIN_MAX_FAILURES_ADDRESS"]),
+    )
+    for kind, value, limit in limits:
+        count, oldest = db.exec(
+            select(func.count(), func.min(LoginFailure.at)).where(
+                LoginFailure.kind == kind,
+                LoginFailure.key_hash == _key(kind, value),
+                LoginFailure.at > since,
+            )
+        ).one()
+        if count >= limit:
+            remaining = (oldest + window - utcnow()).total_seconds()
+            return Throttle(True, max(1, math.ceil(remaining / 60)))
+    return Throttle(False)
+
+
+def record_failure(db: Session, login_name: str, address: str) -> None:
+    db.add(LoginFailure(kind="account", key_hash=_key("account", login_name)))
+    db.add(LoginFailure(kind="address", key_hash=_key("address", address)))
+    # Keep the table small: failures older than a day no longer matter.
+    db.exec(delete(LoginFailure).where(col(LoginFailure.at) < utcnow() - timedelta(days=1)))
+
+
+def clear_account(db: Session, login_name: str) -> None:
+    db.exec(
+        delete(LoginFailure).where(
+            LoginFailure.kind == "account",
+            LoginFailure.key_hash == _key("account", login_name),
+        )
+    )

@@ -1,0 +1,117 @@
+"""Command-line tools: ``flask --app app <command>``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask, current_app, url_for
+from flask.cli import AppGroup
+from sqlmodel import select
+
+from wattelt import db
+from wattelt.auth.passwords import hash_password, password_problem
+from wattelt.auth.services import create_invitation
+from wattelt.migrate import db_cli
+from wattelt.models import Organisation, Role, User
+
+translate_cli = AppGroup("translate", help="Extract, update and compile the translations.")
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+POT = TRANSLATIONS / "messages.pot"
+
+
+def _pybabel(*args: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(["pybabel", "-q", *args])
+
+
+@translate_cli.command("extract")
+def extract() -> None:
+    """Collect every translatable text into translations/messages.pot."""
+    _pybabel(
+        "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output",
+        "--project", "Wattelt", "-o", str(POT), str(ROOT / "wattelt"),
+    )
+
+
+@translate_cli.command("update")
+def update() -> None:
+    """Extract, then merge new texts into every language's catalogue."""
+    extract.callback()  # type: ignore[misc]
+    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
+
+
+@translate_cli.command("init")
+@click.argument("language")
+def init(language: str) -> None:
+    """Start a catalogue for a new LANGUAGE."""
+    _pybabel("init", "-i", str(POT), "-d", str(TRANSLATIONS), "-l", language)
+
+
+@translate_cli.command("compile")
+def compile_() -> None:
+    """Compile the catalogues (also done automatically at start-up when they are stale)."""
+    from wattelt.i18n import compile_catalogues
+
+    written = compile_catalogues(TRANSLATIONS, force=True)
+    click.echo(f"Compiled {len(written)} catalogue(s).")
+
+
+@click.command("create-user")
+@click.option("--email", required=True, help="Login e-mail address.")
+@click.option("--name", "display_name", required=True, help="Name shown in Wattelt.")
+@click.option(
+    "--role",
+    type=click.Choice([r.value for r in Role if r.is_professional]),
+    default=Role.ADMIN.value,
+    show_default=True,
+)
+@click.option("--organisation", default=None, help="Name of the user's organisation.")
+@click.option("--invite", is_flag=True, help="Print a single-use link instead of asking a password.")
+def create_user(email: str, display_name: str, role: str, organisation: str | None, invite: bool) -> None:
+    """Create a professional account, for example the first admin."""
+    with db.standalone_session() as session:
+        if session.exec(select(User).where(User.email == email.strip().lower())).first():
+            raise click.ClickException(f"A user with e-mail {email} already exists.")
+        org_id = None
+        if organisation:
+            org = session.exec(select(Organisation).where(Organisation.name == organisation)).first()
+            if org is None:
+                raise click.ClickException(f"No organisation called {organisation!r}.")
+            org_id = org.id
+        elif role in (Role.COACH.value, Role.MANAGER.value):
+            raise click.ClickException("Coaches and managers need --organisation.")
+        user = User(email=email.strip().lower(), display_name=display_name, role=role, organisation_id=org_id)
+        if not invite:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+            problem = password_problem(password, email)
+            if problem:
+                raise click.ClickException(problem)
+            user.password_hash = hash_password(password)
+        session.add(user)
+        session.flush()
+        if invite:
+            token = create_invitation(session, user, None)
+            with current_app.test_request_context():
+                link = url_for("auth.accept_invitation", token=token, _external=True)
+            click.echo(f"Invitation link (single use): {link}")
+    click.echo(f"Created {role} {email}.")
+
+
+@click.command("demo")
+@click.option("--reset", is_flag=True, help="Remove all data first (development databases only).")
+def demo(reset: bool) -> None:
+    """Set up the database and fill it with a realistic demo chain."""
+    from wattelt.demo import build_demo
+
+    summary = build_demo(reset=reset)
+    click.echo(summary)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(db_cli)
+    app.cli.add_command(translate_cli)
+    app.cli.add_command(create_user)
+    app.cli.add_command(demo)

@@ -1,0 +1,102 @@
+"""Configuration read from ``WATTELT_*`` environment variables.
+
+Every setting has a safe default for development; production (``WATTELT_ENV=production``)
+refuses to start without a secret key and uses secure cookies. The table in the README lists
+the variables; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """Raised when the app cannot start safely with the given configuration."""
+
+
+#: (variable, config key, default, converter). The README documents each one.
+SETTINGS: list[tuple[str, str, object, type]] = [
+    ("WATTELT_DATABASE_URL", "DATABASE_URL", None, str),
+    ("WATTELT_SECRET_KEY", "SECRET_KEY", None, str),
+    ("WATTELT_DEFAULT_LANGUAGE", "BABEL_DEFAULT_LOCALE", "nl", str),
+    ("WATTELT_SESSION_IDLE_MINUTES", "SESSION_IDLE_MINUTES", 30, int),
+    ("WATTELT_INVITATION_DAYS", "INVITATION_DAYS", 14, int),
+    ("WATTELT_LOGIN_MAX_FAILURES_ACCOUNT", "LOGIN_MAX_FAILURES_ACCOUNT", 5, int),
+    ("WATTELT_LOGIN_MAX_FAILURES_ADDRESS", "LOGIN_MAX_FAILURES_ADDRESS", 20, int),
+    ("WATTELT_LOGIN_WINDOW_MINUTES", "LOGIN_WINDOW_MINUTES", 15, int),
+    ("WATTELT_SUPPRESSION_THRESHOLD", "SUPPRESSION_THRESHOLD", 10, int),
+    ("WATTELT_PROXY_HOPS", "PROXY_HOPS", 0, int),
+    ("WATTELT_LOG_LEVEL", "LOG_LEVEL", "INFO", str),
+]
+
+LANGUAGES = {"nl": "Nederlands", "en": "English"}
+
+
+def load_config(instance_path: str, environ: os._Environ[str] | dict[str, str] | None = None) -> dict:
+    """Return the configuration mapping for the app from the environment."""
+    env = os.environ if environ is None else environ
+    production = env.get("WATTELT_ENV", "development").strip().lower() == "production"
+    config: dict[str, object] = {"WATTELT_ENV": "production" if production else "development"}
+    for variable, key, default, convert in SETTINGS:
+        raw = env.get(variable)
+        if raw is None or raw == "":
+            config[key] = default
+            continue
+        try:
+            config[key] = convert(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{variable} must be a {convert.__name__}, got {raw!r}") from exc
+
+    if config["BABEL_DEFAULT_LOCALE"] not in LANGUAGES:
+        raise ConfigError(
+            f"WATTELT_DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}, "
+            f"got {config['BABEL_DEFAULT_LOCALE']!r}"
+        )
+    if int(config["SUPPRESSION_THRESHOLD"]) < 5:  # type: ignore[arg-type]
+        raise ConfigError("WATTELT_SUPPRESSION_THRESHOLD may not be below 5")
+
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "wattelt.sqlite")
+
+    if not config["SECRET_KEY"]:
+        if production:
+            raise ConfigError(
+                "WATTELT_SECRET_KEY is not set. In production Wattelt refuses to start without a "
+                "secret key. Generate one with: "
+                "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        config["SECRET_KEY"] = _development_secret(Path(instance_path))
+
+    idle = timedelta(minutes=int(config["SESSION_IDLE_MINUTES"]))  # type: ignore[arg-type]
+    config.update(
+        SESSION_COOKIE_NAME="wattelt_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=production,
+        PERMANENT_SESSION_LIFETIME=idle,
+        SESSION_REFRESH_EACH_REQUEST=True,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SECURE=production,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,  # the session lifetime bounds the token; a form left open stays usable
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent.parent / "translations"),
+        LANGUAGES=LANGUAGES,
+    )
+    return config
+
+
+def _development_secret(instance: Path) -> str:
+    """Generate a secret key once and keep it in the instance folder, readable by us only."""
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,66 @@
+"""Languages: Dutch first, English complete. The catalogues live in ``translations/``.
+
+A fresh checkout has only the ``.po`` sources; the compiled ``.mo`` files are built on start-up
+when missing or older than their source, so a new install shows translated pages at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, g, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from wattelt.extensions import babel
+
+log = logging.getLogger(__name__)
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = getattr(g, "language_override", None)
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    if session.get("language") in languages:
+        return session["language"]
+    asked = request.args.get("lang") if request else None
+    if asked in languages:
+        return asked
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def compile_catalogues(directory: Path, force: bool = False) -> list[Path]:
+    """Compile every ``.po`` under ``directory`` whose ``.mo`` is missing or stale."""
+    written = []
+    for po_path in sorted(directory.glob("*/LC_MESSAGES/*.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if not force and mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as handle:
+            catalogue = read_po(handle, locale=po_path.parent.parent.name)
+        try:
+            with mo_path.open("wb") as handle:
+                write_mo(handle, catalogue)
+        except OSError as exc:  # a read-only install: run `flask translate compile` at build time
+            log.warning("could not compile %s: %s", po_path, exc)
+            continue
+        written.append(mo_path)
+    return written
+
+
+def init_app(app: Flask) -> None:
+    compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.context_processor
+    def _language():
+        return {
+            "current_language": str(get_locale() or app.config["BABEL_DEFAULT_LOCALE"]),
+            "languages": app.config["LANGUAGES"],
+        }

@@ -1,0 +1,72 @@
+from flask import abort, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from sqlmodel import select
+
+from wattelt import db
+from wattelt.forms import EmptyForm
+from wattelt.main import bp, services
+from wattelt.models import NetworkMember, Resident, Role
+from wattelt.policy import Action, resident_or_404
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return render_template("main/welcome.html")
+    role = current_user.role_enum
+    session_ = db.session()
+    if role is Role.RESIDENT:
+        resident = session_.exec(select(Resident).where(Resident.account_id == current_user.id)).first()
+        if resident is not None:
+            resident = resident_or_404(current_user, resident.id, Action.VIEW, "own page")
+            return render_template(
+                "main/home_resident.html",
+                resident=resident,
+                helpers=services.helpers_of(session_, resident),
+                network=services.network_of(session_, resident),
+            )
+        return render_template("main/home_resident.html", resident=None, helpers=[], network=[])
+    if role is Role.NETWORK:
+        member = session_.exec(select(NetworkMember).where(NetworkMember.user_id == current_user.id)).first()
+        resident = None
+        helpers = []
+        if member is not None:
+            resident = resident_or_404(current_user, member.resident_id, Action.VIEW, "network page")
+            helpers = services.helpers_of(session_, resident)
+        return render_template("main/home_network.html", member=member, resident=resident, helpers=helpers)
+    if role in (Role.COACH, Role.MANAGER):
+        return render_template(
+            "main/home_professional.html", summary=services.professional_summary(session_, current_user)
+        )
+    if role is Role.POLICYMAKER:
+        return render_template("main/home_policymaker.html", **services.chain_summary(session_, current_user))
+    return redirect(url_for("admin.index"))
+
+
+@bp.route("/taal", methods=["POST"])
+def set_language():
+    """Switch the language; remembered on the account, or in the session before logging in."""
+    form = EmptyForm()
+    language = request.form.get("language", "")
+    if not form.validate_on_submit() or language not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["language"] = language
+    if current_user.is_authenticated:
+        current_user.language = language
+        db.session().add(current_user)
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("main.home")
+    return redirect(target)
+
+
+@bp.route("/healthz")
+def healthz():
+    """For the load balancer: is the app up and the database reachable?"""
+    try:
+        db.session().exec(text("SELECT 1"))  # type: ignore[call-overload]
+    except Exception:  # noqa: BLE001 - any failure means "not healthy"
+        current_app.logger.exception("health check: database unreachable")
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,26 @@
+"""Data model. Importing this package registers every table on ``SQLModel.metadata``.
+
+Later areas add their tables here (measurements, goals, consent) so Alembic sees them all.
+"""
+
+from wattelt.models.access import AccessLog, LoginFailure
+from wattelt.models.base import utcnow
+from wattelt.models.organisation import Chain, District, Organisation
+from wattelt.models.resident import Involvement, NetworkMember, Resident
+from wattelt.models.user import Invitation, Role, User, new_login_id
+
+__all__ = [
+    "AccessLog",
+    "Chain",
+    "District",
+    "Invitation",
+    "Involvement",
+    "LoginFailure",
+    "NetworkMember",
+    "Organisation",
+    "Resident",
+    "Role",
+    "User",
+    "new_login_id",
+    "utcnow",
+]

@@ -1,0 +1,35 @@
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from wattelt.models.base import utcnow
+
+
+class Chain(SQLModel, table=True):
+    """A samenwerkingsverband: organisations that work together around residents."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Organisation(SQLModel, table=True):
+    """A chain partner such as a wijkteam, MEE, schuldhulp or GGZ."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True)
+    kind: str = Field(default="", max_length=60)
+    chain_id: int | None = Field(default=None, foreign_key="chain.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class District(SQLModel, table=True):
+    """A wijk of a municipality; residents are counted per district, never located more finely."""
+
+    __table_args__ = (UniqueConstraint("municipality", "name", name="uq_district_municipality_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    municipality: str = Field(max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)

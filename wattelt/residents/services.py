@@ -1,0 +1,223 @@
+"""Residents, the organisations involved with them, their case director and network."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session, col, func, select
+
+from wattelt.models import (
+    District,
+    Involvement,
+    NetworkMember,
+    Organisation,
+    Resident,
+    Role,
+    User,
+)
+
+# No 0/O, 1/I/L: codes are read aloud and typed over from paper.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+class ConflictError(Exception):
+    """Someone else changed the record since the form was opened."""
+
+
+def new_code(db: Session) -> str:
+    while True:
+        code = "R-" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        if db.exec(select(Resident.id).where(Resident.code == code)).first() is None:
+            return code
+
+
+def create_resident(
+    db: Session,
+    created_by: User,
+    birth_year: int,
+    postcode4: str | None,
+    district_id: int | None,
+    make_case_director: bool,
+) -> Resident:
+    """Register a resident; the creator's organisation is involved from the start."""
+    resident = Resident(
+        code=new_code(db),
+        birth_year=birth_year,
+        postcode4=postcode4 or None,
+        district_id=district_id,
+        created_by_id=created_by.id,
+        case_director_id=created_by.id if make_case_director else None,
+    )
+    db.add(resident)
+    db.flush()
+    db.add(
+        Involvement(
+            resident_id=resident.id,
+            organisation_id=created_by.organisation_id,
+            professional_id=created_by.id,
+        )
+    )
+    db.flush()
+    return resident
+
+
+def update_details(
+    db: Session, resident: Resident, expected_version: int, birth_year: int,
+    postcode4: str | None, district_id: int | None,
+) -> None:
+    """Change the resident's details unless someone else changed them first."""
+    result = db.exec(
+        update(Resident)
+        .where(col(Resident.id) == resident.id, col(Resident.version) == expected_version)
+        .values(
+            birth_year=birth_year,
+            postcode4=postcode4 or None,
+            district_id=district_id,
+            version=expected_version + 1,
+        )
+    )
+    if result.rowcount != 1:
+        raise ConflictError
+    db.refresh(resident)
+
+
+def involvements(db: Session, resident: Resident) -> list[tuple[Involvement, Organisation, User | None]]:
+    return list(
+        db.exec(
+            select(Involvement, Organisation, User)
+            .join(Organisation, col(Organisation.id) == Involvement.organisation_id)
+            .join(User, col(User.id) == Involvement.professional_id, isouter=True)
+            .where(Involvement.resident_id == resident.id)
+            .order_by(col(Involvement.ended_on).is_not(None), Organisation.name)
+        ).all()
+    )
+
+
+def partner_organisations(db: Session, user: User) -> list[Organisation]:
+    """Organisations a professional may involve: those of their own chain."""
+    own = db.get(Organisation, user.organisation_id) if user.organisation_id else None
+    if own is None:
+        return []
+    if own.chain_id is None:
+        return [own]
+    return list(
+        db.exec(select(Organisation).where(Organisation.chain_id == own.chain_id).order_by(Organisation.name)).all()
+    )
+
+
+def coaches_of(db: Session, organisation_ids: list[int]) -> list[User]:
+    if not organisation_ids:
+        return []
+    return list(
+        db.exec(
+            select(User)
+            .where(col(User.organisation_id).in_(organisation_ids), User.role == Role.COACH.value, User.active)
+            .order_by(User.display_name)
+        ).all()
+    )
+
+
+def involve(db: Session, resident: Resident, organisation_id: int, professional_id: int | None) -> Involvement:
+    existing = db.exec(
+        select(Involvement).where(
+            Involvement.resident_id == resident.id, Involvement.organisation_id == organisation_id
+        )
+    ).first()
+    if existing is not None:
+        existing.ended_on = None
+        if professional_id:
+            existing.professional_id = professional_id
+        db.add(existing)
+        db.flush()
+        return existing
+    involvement = Involvement(
+        resident_id=resident.id, organisation_id=organisation_id, professional_id=professional_id
+    )
+    db.add(involvement)
+    db.flush()
+    return involvement
+
+
+def end_involvement(db: Session, resident: Resident, involvement: Involvement) -> None:
+    involvement.ended_on = date.today()
+    db.add(involvement)
+    director = db.get(User, resident.case_director_id) if resident.case_director_id else None
+    if director is not None and director.organisation_id == involvement.organisation_id:
+        resident.case_director_id = None
+        resident.version += 1
+        db.add(resident)
+    db.flush()
+
+
+def active_organisation_ids(db: Session, resident: Resident) -> list[int]:
+    return list(
+        db.exec(
+            select(Involvement.organisation_id).where(
+                Involvement.resident_id == resident.id, col(Involvement.ended_on).is_(None)
+            )
+        ).all()
+    )
+
+
+def set_case_director(db: Session, resident: Resident, expected_version: int, user_id: int) -> None:
+    result = db.exec(
+        update(Resident)
+        .where(col(Resident.id) == resident.id, col(Resident.version) == expected_version)
+        .values(case_director_id=user_id, version=expected_version + 1)
+    )
+    if result.rowcount != 1:
+        raise ConflictError
+    db.refresh(resident)
+
+
+def add_network_member(
+    db: Session, resident: Resident, display_name: str, relation: str, created_by: User
+) -> NetworkMember:
+    member = NetworkMember(
+        resident_id=resident.id,
+        display_name=display_name.strip(),
+        relation=relation,
+        created_by_id=created_by.id,
+    )
+    db.add(member)
+    db.flush()
+    return member
+
+
+def account_for_resident(db: Session, resident: Resident) -> User:
+    """The resident's own login (created on first invitation, without a password until accepted)."""
+    if resident.account_id:
+        user = db.get(User, resident.account_id)
+        if user is not None:
+            return user
+    user = User(display_name=resident.code, role=Role.RESIDENT.value)
+    db.add(user)
+    db.flush()
+    resident.account_id = user.id
+    db.add(resident)
+    db.flush()
+    return user
+
+
+def account_for_member(db: Session, member: NetworkMember) -> User:
+    if member.user_id:
+        user = db.get(User, member.user_id)
+        if user is not None:
+            return user
+    user = User(display_name=member.display_name, role=Role.NETWORK.value)
+    db.add(user)
+    db.flush()
+    member.user_id = user.id
+    db.add(member)
+    db.flush()
+    return user
+
+
+def districts(db: Session) -> list[District]:
+    return list(db.exec(select(District).order_by(District.municipality, District.name)).all())
+
+
+def count(db: Session, query) -> int:
+    return db.exec(select(func.count()).select_from(query.subquery())).one()
