@@ -12,7 +12,7 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, g, request, session
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_login import current_user
 
 from wattelt.extensions import babel
@@ -57,6 +57,7 @@ def compile_catalogues(directory: Path, force: bool = False) -> list[Path]:
 def init_app(app: Flask) -> None:
     compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals["format_date"] = format_date
 
     @app.context_processor
     def _language():
