@@ -1,0 +1,1 @@
+"""Questionnaire definitions as versioned data files, and their loader (see the measurement issue)."""

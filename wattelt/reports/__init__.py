@@ -1,0 +1,1 @@
+"""Plotly figures and exports, as pure functions from scores to figures and files."""

@@ -1,0 +1,1 @@
+"""Pure scoring and statistics, without Flask: domain scores, GAS T-scores, reliable change."""
