@@ -88,9 +88,11 @@ def logout():
     return redirect(url_for("auth.login" if professional else "main.home"))
 
 
-@bp.route("/welkom/<token>", methods=["GET", "POST"])
-def accept_invitation(token: str):
-    if len(token) > 100:
+@bp.route("/welkom", methods=["GET", "POST"])
+def accept_invitation():
+    # The token travels in the query string, which the production access log leaves out.
+    token = request.args.get("token", "")
+    if not token or len(token) > 100:
         abort(404)
     state, invitation = services.look_up_invitation(db.session(), token)
     if state is not InvitationState.VALID:
