@@ -47,9 +47,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _crash(error: Exception):
-        session = g.pop("db_session", None)
+        # Write nothing of the failed request; the session stays open so the error page can
+        # still read the current user, and teardown closes it.
+        session = g.get("db_session")
         if session is not None:
             session.rollback()
-            session.close()
         app.logger.exception("unhandled error")
         return _render(500)

@@ -36,7 +36,7 @@ class Action(StrEnum):
 
 def _active_involvement():
     today = date.today()
-    return or_(col(Involvement.ended_on).is_(None), col(Involvement.ended_on) >= today)
+    return or_(col(Involvement.ended_on).is_(None), col(Involvement.ended_on) > today)
 
 
 def _involved_org_residents(organisation_id: int | None):

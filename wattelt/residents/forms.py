@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from wattelt.forms import choices, optional_int
+
 RELATION_LABELS = {
     "carer": _l("Informal carer"),
     "partner": _l("Partner"),
@@ -15,10 +17,6 @@ RELATION_LABELS = {
     "neighbour": _l("Neighbour"),
     "other": _l("Someone else"),
 }
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class ResidentForm(FlaskForm):
@@ -36,7 +34,7 @@ class ResidentForm(FlaskForm):
         render_kw={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"},
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
     )
-    district_id = SelectField(_l("District"), coerce=_optional_int, validate_choice=True)
+    district_id = SelectField(_l("District"), coerce=optional_int, validate_choice=True)
     version = HiddenField()
     submit = SubmitField(_l("Save"))
 
@@ -48,7 +46,7 @@ class NewResidentForm(ResidentForm):
 
 class InvolvementForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
-    professional_id = SelectField(_l("Professional (optional)"), coerce=_optional_int, validate_choice=True)
+    professional_id = SelectField(_l("Professional (optional)"), coerce=optional_int, validate_choice=True)
     submit = SubmitField(_l("Add organisation"))
 
 
@@ -64,7 +62,7 @@ class NetworkMemberForm(FlaskForm):
         validators=[DataRequired(_l("Fill in a name.")), Length(max=80, message=_l("Use at most 80 characters."))],
         render_kw={"autocomplete": "off"},
     )
-    relation = SelectField(_l("Who is this for the resident?"), choices=list(RELATION_LABELS.items()))
+    relation = SelectField(_l("Who is this for the resident?"), choices=choices(RELATION_LABELS.items()))
     submit = SubmitField(_l("Add to network"))
 
 

@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from wattelt import db
 from wattelt.auth.services import create_invitation
-from wattelt.forms import EmptyForm
+from wattelt.forms import EmptyForm, choices
 from wattelt.models import District, Involvement, NetworkMember, Resident, Role, User
 from wattelt.policy import Action, can, log_access, require_role, resident_or_404, visible_residents
 from wattelt.residents import bp, services
@@ -27,9 +27,10 @@ PAGE_SIZE = 50
 
 
 def _district_choices(form) -> None:
-    form.district_id.choices = [(None, _("No district"))] + [
-        (d.id, f"{d.name} ({d.municipality})") for d in services.districts(db.session())
-    ]
+    form.district_id.choices = choices(
+        [(None, _("No district"))]
+        + [(d.id, f"{d.name} ({d.municipality})") for d in services.districts(db.session())]
+    )
 
 
 @bp.route("/")
@@ -110,14 +111,17 @@ def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
     if may_manage:
         involvement_form = forms.get("involvement_form") or InvolvementForm(formdata=None)
         partners = services.partner_organisations(session, current_user)
-        involvement_form.organisation_id.choices = [(o.id, o.name) for o in partners if o.id not in active_orgs]
-        involvement_form.professional_id.choices = [(None, _("Not yet known"))] + [
-            (u.id, u.display_name) for u in services.coaches_of(session, [o.id for o in partners])
-        ]
+        involvement_form.organisation_id.choices = choices(
+            (o.id, o.name) for o in partners if o.id not in active_orgs
+        )
+        involvement_form.professional_id.choices = choices(
+            [(None, _("Not yet known"))]
+            + [(u.id, u.display_name) for u in services.coaches_of(session, [o.id for o in partners])]
+        )
         director_form = forms.get("director_form") or CaseDirectorForm(formdata=None)
-        director_form.user_id.choices = [
+        director_form.user_id.choices = choices(
             (u.id, u.display_name) for u in services.coaches_of(session, active_orgs)
-        ]
+        )
         director_form.version.data = resident.version
         if resident.case_director_id and not director_form.is_submitted():
             director_form.user_id.data = resident.case_director_id
@@ -161,9 +165,9 @@ def add_involvement(resident_id: int):
     session = db.session()
     form = InvolvementForm()
     partners = services.partner_organisations(session, current_user)
-    form.organisation_id.choices = [(o.id, o.name) for o in partners]
+    form.organisation_id.choices = choices((o.id, o.name) for o in partners)
     coaches = services.coaches_of(session, [o.id for o in partners])
-    form.professional_id.choices = [(None, "")] + [(u.id, u.display_name) for u in coaches]
+    form.professional_id.choices = choices([(None, "")] + [(u.id, u.display_name) for u in coaches])
     if form.validate_on_submit():
         professional = session.get(User, form.professional_id.data) if form.professional_id.data else None
         if professional is not None and professional.organisation_id != form.organisation_id.data:
@@ -198,9 +202,10 @@ def change_case_director(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "case director change")
     session = db.session()
     form = CaseDirectorForm()
-    form.user_id.choices = [
-        (u.id, u.display_name) for u in services.coaches_of(session, services.active_organisation_ids(session, resident))
-    ]
+    form.user_id.choices = choices(
+        (u.id, u.display_name)
+        for u in services.coaches_of(session, services.active_organisation_ids(session, resident))
+    )
     if form.validate_on_submit():
         try:
             services.set_case_director(session, resident, int(form.version.data or 0), form.user_id.data)
