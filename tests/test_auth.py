@@ -12,7 +12,7 @@ from wattelt.auth.services import create_invitation
 from wattelt.models import Invitation, LoginFailure, Role, User
 from wattelt.security import CONTENT_SECURITY_POLICY
 
-WRONG_PRO = "The e-mail address or the password is not right"
+WRONG_PRO = "Het e-mailadres of het wachtwoord klopt niet"
 
 
 def _invite(app, user, created_by=None) -> str:

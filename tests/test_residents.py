@@ -57,8 +57,8 @@ def test_coach_adds_a_resident_by_code(team, client, login, db_session):
         ({"birth_year": ""}, "geboortejaar"),
         ({"birth_year": "1984", "postcode4": "3531AB"}, "4 cijfers"),
         ({"birth_year": "1984", "postcode4": "0123"}, "4 cijfers"),
-        ({"birth_year": "1984", "district_id": "999999"}, "District"),
-        ({"birth_year": "1984", "district_id": "not-a-number"}, "District"),
+        ({"birth_year": "1984", "district_id": "999999"}, "Wijk"),
+        ({"birth_year": "1984", "district_id": "not-a-number"}, "Wijk"),
     ],
 )
 def test_bad_resident_details_are_explained_and_nothing_is_saved(team, client, login, db_session, data, message):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app, url_for
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlmodel import select
 
 from wattelt import db
@@ -40,7 +40,36 @@ def extract() -> None:
 def update() -> None:
     """Extract, then merge new texts into every language's catalogue."""
     extract.callback()  # type: ignore[misc]
-    _pybabel("update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching", "--ignore-obsolete")
+    _pybabel(
+        "update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
+    filled = fill_source_language(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")
+    click.echo(f"English: {filled} new text(s) filled in from the source.")
+
+
+def fill_source_language(po_path: Path) -> int:
+    """The source texts are English: an empty English translation is the source text itself.
+
+    Texts already translated (edited wording) are kept."""
+    from babel.messages.pofile import read_po, write_po
+
+    with po_path.open("rb") as handle:
+        catalogue = read_po(handle, locale="en")
+    filled = 0
+    for message in catalogue:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple | list):
+            if not all(message.string):
+                message.string = tuple(message.id)
+                filled += 1
+        elif not message.string:
+            message.string = message.id
+            filled += 1
+    with po_path.open("wb") as handle:
+        write_po(handle, catalogue, width=100, omit_header=False)
+    return filled
 
 
 @translate_cli.command("init")
@@ -70,6 +99,7 @@ def compile_() -> None:
 )
 @click.option("--organisation", default=None, help="Name of the user's organisation.")
 @click.option("--invite", is_flag=True, help="Print a single-use link instead of asking a password.")
+@with_appcontext
 def create_user(email: str, display_name: str, role: str, organisation: str | None, invite: bool) -> None:
     """Create a professional account, for example the first admin."""
     with db.standalone_session() as session:
@@ -102,6 +132,7 @@ def create_user(email: str, display_name: str, role: str, organisation: str | No
 
 @click.command("demo")
 @click.option("--reset", is_flag=True, help="Remove all data first (development databases only).")
+@with_appcontext
 def demo(reset: bool) -> None:
     """Set up the database and fill it with a realistic demo chain."""
     from wattelt.demo import build_demo
