@@ -15,6 +15,17 @@ from wattelt.security import CONTENT_SECURITY_POLICY
 WRONG_PRO = "Het e-mailadres of het wachtwoord klopt niet"
 
 
+def _fresh_account(app, role: str = "resident") -> User:
+    """An account as a coach's invitation creates it: no user name and no password yet."""
+    from wattelt import db
+
+    with app.app_context(), db.standalone_session() as session:
+        user = User(display_name="Nieuw", role=role)
+        session.add(user)
+        session.flush()
+    return user
+
+
 def _invite(app, user, created_by=None) -> str:
     from wattelt import db
 
@@ -145,7 +156,7 @@ def test_logout_needs_a_post(client, make_user, login):
 
 
 def test_resident_accepts_invitation_and_is_logged_in(app, client, make_user, db_session):
-    resident = make_user(role="resident", username=None, password=None)
+    resident = _fresh_account(app)
     token = _invite(app, resident)
     page = client.get(f"/welkom?token={token}")
     assert page.status_code == 200
@@ -161,7 +172,7 @@ def test_resident_accepts_invitation_and_is_logged_in(app, client, make_user, db
 
 
 def test_invitation_works_only_once(app, client, make_user):
-    resident = make_user(role="resident", username=None, password=None)
+    resident = _fresh_account(app)
     token = _invite(app, resident)
     data = {"username": "sanne12", "password": "groene fiets zomer", "confirm": "groene fiets zomer"}
     assert client.post(f"/welkom?token={token}", data=data).status_code == 302
@@ -176,7 +187,7 @@ def test_invitation_works_only_once(app, client, make_user):
 
 
 def test_expired_invitation_is_refused(app, client, make_user, db_session):
-    resident = make_user(role="resident", username=None, password=None)
+    resident = _fresh_account(app)
     token = _invite(app, resident)
     invitation = db_session.exec(select(Invitation).where(Invitation.user_id == resident.id)).one()
     invitation.expires_at = datetime.now(UTC) - timedelta(minutes=1)
@@ -192,7 +203,7 @@ def test_expired_invitation_is_refused(app, client, make_user, db_session):
 
 
 def test_new_invitation_cancels_the_old_one(app, client, make_user):
-    resident = make_user(role="resident", username=None, password=None)
+    resident = _fresh_account(app)
     first = _invite(app, resident)
     second = _invite(app, resident)
     assert client.get(f"/welkom?token={first}").status_code == 410
@@ -207,7 +218,7 @@ def test_unknown_or_tampered_invitation_is_not_found(client):
 
 def test_weak_password_or_taken_name_leaves_invitation_usable(app, client, make_user, db_session):
     make_user(role="resident", username="sanne12")
-    resident = make_user(role="resident", username=None, password=None)
+    resident = _fresh_account(app)
     token = _invite(app, resident)
     short = client.post(f"/welkom?token={token}", data={"username": "piet", "password": "kort", "confirm": "kort"})
     assert short.status_code == 400

@@ -35,7 +35,7 @@ def test_catalogues_hold_every_text_in_the_code(tmp_path):
     ``flask --app app translate update`` when this fails)."""
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", str(ROOT / "babel.cfg"),
+        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
          "-k", "_l", "-o", str(pot), str(ROOT / "wattelt")],
         check=True,
     )

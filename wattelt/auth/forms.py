@@ -31,7 +31,7 @@ class EasyLoginForm(FlaskForm):
         validators=[DataRequired(_l("Fill in your password.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
-    submit = SubmitField(_l("Go in"))
+    submit = SubmitField(_l("Log in"))
 
 
 class _NewPassword:
@@ -69,4 +69,4 @@ class SetPasswordForm(_NewPassword, FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    submit = SubmitField(_l("Save and go in"))
+    submit = SubmitField(_l("Save and log in"))

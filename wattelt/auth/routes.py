@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 
 from wattelt import db
 from wattelt.auth import bp, services
+from wattelt.auth.passwords import MIN_LENGTH
 from wattelt.auth.forms import EasyLoginForm, LoginForm, SetPasswordForm
 from wattelt.auth.services import InvitationState, LoginOutcome
 from wattelt.forms import EmptyForm
@@ -126,6 +127,7 @@ def accept_invitation():
             form=form,
             user=user,
             professional=user.role_enum.is_professional,
+            min_length=MIN_LENGTH,
         ),
         status,
     )

@@ -1,0 +1,256 @@
+"""Shared fixtures: a migrated database per test, the app, clients, factories and a browser.
+
+Every test gets a database of its own built by the Alembic migrations: a copy of a migrated
+SQLite template file (default), or the PostgreSQL database from ``WATTELT_TEST_DATABASE_URL``
+with all tables emptied. Factories (``make_*``) return callables, as in indico's test suite.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import partial
+
+import pytest
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from helpers import factories
+from helpers.browser import LiveServer, artifact_path, launch_chromium, skip_or_fail
+from helpers.database import (
+    POSTGRESQL_URL,
+    PostgreSQLDatabases,
+    SQLiteDatabases,
+    app_config,
+    backend,
+    describe,
+)
+from sqlmodel import Session
+from werkzeug.test import TestResponse
+
+from wattelt import create_app
+from wattelt.auth import passwords
+from wattelt.models import Chain, District, NetworkMember, Organisation, Resident, Role, User
+
+PASSWORD = factories.PASSWORD
+
+
+def pytest_report_header(config) -> str:
+    where = describe(POSTGRESQL_URL) if POSTGRESQL_URL else "a copied SQLite file per test"
+    return f"wattelt test database: {backend()} ({where})"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Lets fixtures see whether the test failed (the page fixture saves a screenshot then).
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """argon2 at production cost takes about 0.2 s per hash and per check; tests use the
+    cheapest parameters so that logging in stays cheap. A test about the production parameters
+    themselves should build its own ``argon2.PasswordHasher()``."""
+    fast = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_hasher", fast)
+        patch.setattr(passwords, "_DUMMY_HASH", fast.hash("wattelt-no-such-account"))
+        yield
+
+
+# --- database and app -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _databases(tmp_path_factory):
+    if POSTGRESQL_URL:
+        databases = PostgreSQLDatabases(POSTGRESQL_URL)
+        yield databases
+        databases.close()
+    else:
+        yield SQLiteDatabases(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture
+def database_url(_databases, tmp_path) -> str:
+    """The URL of this test's own, freshly migrated and empty database."""
+    return _databases.fresh(tmp_path)
+
+
+def _make_app(database_url: str, **overrides: object) -> Flask:
+    return create_app(app_config(database_url, **overrides))
+
+
+def _close_app(app: Flask) -> None:
+    app.extensions["wattelt.engine"].dispose()
+
+
+@pytest.fixture
+def app(database_url) -> Iterator[Flask]:
+    """The app on this test's database, with CSRF checks off (see ``csrf_app``)."""
+    app = _make_app(database_url)
+    yield app
+    _close_app(app)
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db_session(app) -> Iterator[Session]:
+    """A session on this test's database for arranging and checking data directly.
+
+    It needs no app context (keep none pushed around client requests: Flask would share its
+    ``g`` between them). Call ``db_session.expire_all()`` after a request to see its changes."""
+    with Session(app.extensions["wattelt.engine"], expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def csrf_app(database_url) -> Iterator[Flask]:
+    """Like ``app`` (same database) but with CSRF protection on, as in production."""
+    app = _make_app(database_url, WTF_CSRF_ENABLED=True)
+    yield app
+    _close_app(app)
+
+
+@pytest.fixture
+def csrf_client(csrf_app) -> FlaskClient:
+    return csrf_app.test_client()
+
+
+# --- factories --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def make_chain(app) -> Callable[..., Chain]:
+    """``make_chain(name=None)``"""
+    return partial(factories.make_chain, app)
+
+
+@pytest.fixture
+def make_organisation(app) -> Callable[..., Organisation]:
+    """``make_organisation(name=None, chain=None, kind="wijkteam")``"""
+    return partial(factories.make_organisation, app)
+
+
+@pytest.fixture
+def make_district(app) -> Callable[..., District]:
+    """``make_district(name=None, municipality="Lindendaal")``"""
+    return partial(factories.make_district, app)
+
+
+@pytest.fixture
+def make_user(app) -> Callable[..., User]:
+    """``make_user(role="coach", organisation=None, email=None, password=PASSWORD,
+    username=None, display_name=None, **fields)``"""
+    return partial(factories.make_user, app)
+
+
+@pytest.fixture
+def make_resident(app) -> Callable[..., Resident]:
+    """``make_resident(organisation=None, coach=None, case_director=None, account=None,
+    birth_year=1980, postcode4=None, district=None, **fields)``"""
+    return partial(factories.make_resident, app)
+
+
+@pytest.fixture
+def make_network_member(app) -> Callable[..., NetworkMember]:
+    """``make_network_member(resident, user=None, display_name=None, relation="family")``"""
+    return partial(factories.make_network_member, app)
+
+
+# --- logging in -------------------------------------------------------------------------------
+
+_CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*>')
+_VALUE = re.compile(r'value="([^"]*)"')
+
+
+def csrf_token(client: FlaskClient, path: str) -> str:
+    """The CSRF token of the form on ``path`` (for clients of ``csrf_app``)."""
+    response = client.get(path)
+    assert response.status_code == 200, f"GET {path} gave {response.status_code}"
+    field = _CSRF_INPUT.search(response.get_data(as_text=True))
+    assert field, f"no csrf_token field on {path}"
+    value = _VALUE.search(field.group(0))
+    assert value, f"csrf_token field on {path} has no value"
+    return value.group(1)
+
+
+def log_in(
+    client: FlaskClient, user: User, password: str = PASSWORD, next: str | None = None
+) -> TestResponse:
+    """Log ``user`` in through the login form that fits their role; asserts it worked."""
+    professional = Role(user.role).is_professional
+    path = "/login" if professional else "/inloggen"
+    data = {"password": password}
+    if professional:
+        data["email"] = user.email or ""
+    else:
+        data["username"] = user.username or ""
+    if client.application.config.get("WTF_CSRF_ENABLED", True):
+        data["csrf_token"] = csrf_token(client, path)
+    response = client.post(path, data=data, query_string={"next": next} if next else None)
+    assert response.status_code == 302, (
+        f"logging in {user.login_name} as {user.role} on {path} gave {response.status_code}"
+    )
+    return response
+
+
+@pytest.fixture
+def login() -> Callable[..., TestResponse]:
+    """``login(client, user, password=PASSWORD, next=None)``: log in through the form."""
+    return log_in
+
+
+# --- the real browser -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def live_server(database_url) -> Iterator[LiveServer]:
+    """The app (CSRF on, same database as ``app``) served on a free port of 127.0.0.1."""
+    app = _make_app(database_url, WTF_CSRF_ENABLED=True)
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+    _close_app(app)
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    """Debian's Chromium, shared by the session; every test gets a fresh context."""
+    browser = launch_chromium(_playwright)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(request, browser, live_server):
+    """A fresh page whose relative URLs go to ``live_server``; screenshot on failure."""
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "report_call", None)
+    if report is not None and report.failed:
+        page.screenshot(path=artifact_path(request.node.nodeid, ".png"), full_page=True)
+    context.close()

@@ -1,0 +1,1 @@
+"""Support code for the tests: databases, factories and the real browser."""
