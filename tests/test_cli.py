@@ -73,6 +73,7 @@ def test_demo_twice_keeps_the_data_and_reset_rebuilds(runner, db_session):
     again = runner.invoke(args=["demo"])
     assert again.exit_code == 0 and "already" in again.output
     assert db_session.exec(select(func.count()).select_from(Chain)).one() == 1
+    db_session.rollback()  # end the read transaction: the reset drops and recreates the tables
     reset = runner.invoke(args=["demo", "--reset"])
     assert reset.exit_code == 0, reset.output
     db_session.expire_all()

@@ -78,10 +78,22 @@ class PostgreSQLDatabases:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_engine(normalise_url(url), poolclass=NullPool)
+        # Two test runs on one database would empty each other's tables: a session-level
+        # advisory lock, held until close(), makes a second run wait for the first.
+        self.lock = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self.lock.exec_driver_sql("SET lock_timeout = '15min'")
+        self.lock.exec_driver_sql("SELECT pg_advisory_lock(hashtext('wattelt-test-suite'))")
+        try:
+            self._migrate()
+        except BaseException:
+            self.close()
+            raise
+
+    def _migrate(self) -> None:
         with self.engine.begin() as connection:
             connection.exec_driver_sql("DROP SCHEMA public CASCADE")
             connection.exec_driver_sql("CREATE SCHEMA public")
-        run_migrations(url)
+        run_migrations(self.url)
         with self.engine.connect() as connection:
             self.tables = connection.scalars(
                 text(
@@ -104,6 +116,7 @@ class PostgreSQLDatabases:
         return self.url
 
     def close(self) -> None:
+        self.lock.close()
         self.engine.dispose()
 
 
