@@ -36,14 +36,14 @@ ORGANISATIONS = [
 DISTRICTS = [("Oost", ["3531", "3532", "3533"]), ("Centrum", ["3511", "3512"]), ("Noord", ["3551", "3552", "3553"])]
 # (e-mail, name, role, organisation index or None)
 ACCOUNTS = [
-    ("admin@wattelt.example", "Ayla Admin", Role.ADMIN, None),
-    ("beleid@lindendaal.example", "Bram de Beleidsmaker", Role.POLICYMAKER, 0),
-    ("manager@wijkteam.example", "Mirjam Manager", Role.MANAGER, 0),
-    ("coach@wijkteam.example", "Kees Coach", Role.COACH, 0),
+    ("admin@wattelt.example", "Ayla Demir", Role.ADMIN, None),
+    ("beleid@lindendaal.example", "Bram Visser", Role.POLICYMAKER, 0),
+    ("manager@wijkteam.example", "Mirjam de Wit", Role.MANAGER, 0),
+    ("coach@wijkteam.example", "Kees Smit", Role.COACH, 0),
     ("fatima@wijkteam.example", "Fatima El Amrani", Role.COACH, 0),
-    ("coach@mee.example", "Mila van MEE", Role.COACH, 1),
-    ("coach@schuldhulp.example", "Sem Schuldhulp", Role.COACH, 2),
-    ("coach@ggz.example", "Gijs van GGZ", Role.COACH, 3),
+    ("coach@mee.example", "Mila Jansen", Role.COACH, 1),
+    ("coach@schuldhulp.example", "Sem de Vries", Role.COACH, 2),
+    ("coach@ggz.example", "Gijs Bakker", Role.COACH, 3),
 ]
 RESIDENTS = 36
 

@@ -131,7 +131,6 @@ def accept_invitation(
         user.username = username.strip()
     user.password_hash = passwords.hash_password(password)
     user.login_id = new_login_id()  # any older session of this account ends
-    user.active = True
     db.add(user)
     db.flush()
     return user
