@@ -15,6 +15,13 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlmodel import Session
+from werkzeug.test import TestResponse
+
+from wattelt import create_app
+from wattelt.auth import passwords
+from wattelt.models import Chain, District, NetworkMember, Organisation, Resident, Role, User
+
 from helpers import factories
 from helpers.browser import LiveServer, artifact_path, launch_chromium, skip_or_fail
 from helpers.database import (
@@ -25,12 +32,6 @@ from helpers.database import (
     backend,
     describe,
 )
-from sqlmodel import Session
-from werkzeug.test import TestResponse
-
-from wattelt import create_app
-from wattelt.auth import passwords
-from wattelt.models import Chain, District, NetworkMember, Organisation, Resident, Role, User
 
 PASSWORD = factories.PASSWORD
 

@@ -9,10 +9,11 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import PASSWORD, csrf_token
 from sqlmodel import func, select
 
 from wattelt.models import Chain, District, Invitation, Organisation, Role, User
+
+from conftest import PASSWORD, csrf_token
 
 NEW_PASSWORD = "paarse olifant danst vrolijk"
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import PASSWORD, csrf_token
 from sqlmodel import select
 
 from wattelt.auth.services import create_invitation
 from wattelt.models import Invitation, LoginFailure, Role, User
 from wattelt.security import CONTENT_SECURITY_POLICY
+
+from conftest import PASSWORD, csrf_token
 
 WRONG_PRO = "Het e-mailadres of het wachtwoord klopt niet"
 
@@ -41,7 +42,9 @@ def test_professional_logs_in_and_sees_own_home(client, make_organisation, make_
     assert "Kees" in page and "Wijkteam Oost" in page
 
 
-def test_login_goes_back_to_the_page_asked_for_but_never_elsewhere(client, make_organisation, make_user):
+def test_login_goes_back_to_the_page_asked_for_but_never_elsewhere(
+    client, make_organisation, make_user
+):
     coach = make_user(organisation=make_organisation())
     data = {"email": coach.email, "password": PASSWORD}
     response = client.post("/login?next=/residents/", data=data)
@@ -53,8 +56,12 @@ def test_login_goes_back_to_the_page_asked_for_but_never_elsewhere(client, make_
 
 def test_wrong_password_and_unknown_account_look_the_same(client, make_user, db_session):
     make_user(role="admin", email="real@wattelt.example")
-    wrong = client.post("/login", data={"email": "real@wattelt.example", "password": "not it at all"})
-    unknown = client.post("/login", data={"email": "nobody@wattelt.example", "password": "not it at all"})
+    wrong = client.post(
+        "/login", data={"email": "real@wattelt.example", "password": "not it at all"}
+    )
+    unknown = client.post(
+        "/login", data={"email": "nobody@wattelt.example", "password": "not it at all"}
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert WRONG_PRO in wrong.get_data(as_text=True)
     assert WRONG_PRO in unknown.get_data(as_text=True)
@@ -65,10 +72,16 @@ def test_wrong_password_and_unknown_account_look_the_same(client, make_user, db_
 def test_residents_use_the_easy_login_not_the_professional_one(client, make_user):
     resident = make_user(role="resident", username="sanne")
     coach = make_user(role="coach", email="kees@wattelt.example")
-    assert client.post("/inloggen", data={"username": "sanne", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/inloggen", data={"username": "sanne", "password": PASSWORD}).status_code
+        == 302
+    )
     client.post("/logout")
     # A professional's e-mail does not work on the resident page, and the other way round.
-    assert client.post("/inloggen", data={"username": coach.email, "password": PASSWORD}).status_code == 401
+    assert (
+        client.post("/inloggen", data={"username": coach.email, "password": PASSWORD}).status_code
+        == 401
+    )
     page = client.post("/login", data={"email": "sanne", "password": PASSWORD})
     assert page.status_code in (400, 401)
     assert resident.username == "sanne"
@@ -76,7 +89,9 @@ def test_residents_use_the_easy_login_not_the_professional_one(client, make_user
 
 def test_easy_login_speaks_easy_language(client, make_user):
     make_user(role="resident", username="sanne")
-    response = client.post("/inloggen", data={"username": "sanne", "password": "verkeerd wachtwoord"})
+    response = client.post(
+        "/inloggen", data={"username": "sanne", "password": "verkeerd wachtwoord"}
+    )
     assert response.status_code == 401
     text = response.get_data(as_text=True)
     assert "Je naam of je wachtwoord klopt niet" in text
@@ -87,21 +102,32 @@ def test_account_is_throttled_after_repeated_failures(app, client, make_user):
     app.config["LOGIN_MAX_FAILURES_ACCOUNT"] = 3
     user = make_user(role="coach", email="kees@wattelt.example")
     for _ in range(3):
-        assert client.post("/login", data={"email": user.email, "password": "wrong password!"}).status_code == 401
+        assert (
+            client.post(
+                "/login", data={"email": user.email, "password": "wrong password!"}
+            ).status_code
+            == 401
+        )
     # Now even the right password is refused, with a clear message.
     response = client.post("/login", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 429
     assert "Wacht 15 minuten" in response.get_data(as_text=True)
     # Another account from the same address can still log in.
     other = make_user(role="coach", email="fatima@wattelt.example")
-    assert client.post("/login", data={"email": other.email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/login", data={"email": other.email, "password": PASSWORD}).status_code == 302
+    )
 
 
 def test_unknown_accounts_are_throttled_just_like_real_ones(app, client):
     app.config["LOGIN_MAX_FAILURES_ACCOUNT"] = 2
     for _ in range(2):
-        client.post("/login", data={"email": "ghost@wattelt.example", "password": "wrong password!"})
-    response = client.post("/login", data={"email": "ghost@wattelt.example", "password": "wrong password!"})
+        client.post(
+            "/login", data={"email": "ghost@wattelt.example", "password": "wrong password!"}
+        )
+    response = client.post(
+        "/login", data={"email": "ghost@wattelt.example", "password": "wrong password!"}
+    )
     assert response.status_code == 429
 
 
@@ -109,8 +135,12 @@ def test_address_is_throttled_across_account_names(app, client, make_user):
     app.config["LOGIN_MAX_FAILURES_ADDRESS"] = 4
     user = make_user(role="coach", email="kees@wattelt.example")
     for n in range(4):
-        client.post("/login", data={"email": f"guess{n}@wattelt.example", "password": "wrong password!"})
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
+        client.post(
+            "/login", data={"email": f"guess{n}@wattelt.example", "password": "wrong password!"}
+        )
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
+    )
     # From another address the account is fine.
     other_address = client.post(
         "/login",
@@ -125,14 +155,20 @@ def test_throttling_ends_after_the_window(app, client, make_user, db_session):
     user = make_user(role="coach", email="kees@wattelt.example")
     for _ in range(2):
         client.post("/login", data={"email": user.email, "password": "wrong password!"})
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 429
+    )
     app.config["LOGIN_WINDOW_MINUTES"] = 0  # the window has passed
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    )
 
 
 def test_deactivated_user_cannot_log_in(client, make_user):
     user = make_user(role="coach", email="gone@wattelt.example", active=False)
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 401
+    assert (
+        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 401
+    )
 
 
 def test_oversized_and_malformed_login_fields_get_a_message(client):
@@ -163,27 +199,48 @@ def test_resident_accepts_invitation_and_is_logged_in(app, client, make_user, db
     assert "Kies een naam" in page.get_data(as_text=True)
     response = client.post(
         f"/welkom?token={token}",
-        data={"username": "sanne12", "password": "groene fiets zomer", "confirm": "groene fiets zomer"},
+        data={
+            "username": "sanne12",
+            "password": "groene fiets zomer",
+            "confirm": "groene fiets zomer",
+        },
     )
     assert response.status_code == 302
     assert client.get("/").status_code == 200
     client.post("/logout")
-    assert client.post("/inloggen", data={"username": "sanne12", "password": "groene fiets zomer"}).status_code == 302
+    assert (
+        client.post(
+            "/inloggen", data={"username": "sanne12", "password": "groene fiets zomer"}
+        ).status_code
+        == 302
+    )
 
 
 def test_invitation_works_only_once(app, client, make_user):
     resident = _fresh_account(app)
     token = _invite(app, resident)
-    data = {"username": "sanne12", "password": "groene fiets zomer", "confirm": "groene fiets zomer"}
+    data = {
+        "username": "sanne12",
+        "password": "groene fiets zomer",
+        "confirm": "groene fiets zomer",
+    }
     assert client.post(f"/welkom?token={token}", data=data).status_code == 302
     client.post("/logout")
     again = client.get(f"/welkom?token={token}")
     assert again.status_code == 410
     assert "al gebruikt" in again.get_data(as_text=True)
-    stolen = client.post(f"/welkom?token={token}", data={**data, "password": "andere woorden hier", "confirm": "andere woorden hier"})
+    stolen = client.post(
+        f"/welkom?token={token}",
+        data={**data, "password": "andere woorden hier", "confirm": "andere woorden hier"},
+    )
     assert stolen.status_code == 410
     # The password chosen first still works; the replay changed nothing.
-    assert client.post("/inloggen", data={"username": "sanne12", "password": "groene fiets zomer"}).status_code == 302
+    assert (
+        client.post(
+            "/inloggen", data={"username": "sanne12", "password": "groene fiets zomer"}
+        ).status_code
+        == 302
+    )
 
 
 def test_expired_invitation_is_refused(app, client, make_user, db_session):
@@ -196,7 +253,11 @@ def test_expired_invitation_is_refused(app, client, make_user, db_session):
     response = client.get(f"/welkom?token={token}")
     assert response.status_code == 410
     assert "te oud" in response.get_data(as_text=True)
-    data = {"username": "sanne12", "password": "groene fiets zomer", "confirm": "groene fiets zomer"}
+    data = {
+        "username": "sanne12",
+        "password": "groene fiets zomer",
+        "confirm": "groene fiets zomer",
+    }
     assert client.post(f"/welkom?token={token}", data=data).status_code == 410
     db_session.expire_all()
     assert db_session.get(User, resident.id).password_hash is None
@@ -220,18 +281,28 @@ def test_weak_password_or_taken_name_leaves_invitation_usable(app, client, make_
     make_user(role="resident", username="sanne12")
     resident = _fresh_account(app)
     token = _invite(app, resident)
-    short = client.post(f"/welkom?token={token}", data={"username": "piet", "password": "kort", "confirm": "kort"})
+    short = client.post(
+        f"/welkom?token={token}", data={"username": "piet", "password": "kort", "confirm": "kort"}
+    )
     assert short.status_code == 400
     assert "minstens 10 tekens" in short.get_data(as_text=True)
     taken = client.post(
         f"/welkom?token={token}",
-        data={"username": "SANNE12", "password": "groene fiets zomer", "confirm": "groene fiets zomer"},
+        data={
+            "username": "SANNE12",
+            "password": "groene fiets zomer",
+            "confirm": "groene fiets zomer",
+        },
     )
     assert taken.status_code == 400
     assert "gebruikt al deze naam" in taken.get_data(as_text=True)
     mismatch = client.post(
         f"/welkom?token={token}",
-        data={"username": "piet", "password": "groene fiets zomer", "confirm": "groene fiets winter"},
+        data={
+            "username": "piet",
+            "password": "groene fiets zomer",
+            "confirm": "groene fiets winter",
+        },
     )
     assert mismatch.status_code == 400
     db_session.expire_all()
@@ -245,7 +316,10 @@ def test_accepting_an_invitation_ends_older_sessions(app, make_user, login):
     login(old_device, resident)
     token = _invite(app, resident)
     new_device = app.test_client()
-    response = new_device.post(f"/welkom?token={token}", data={"password": "nieuwe woorden hier", "confirm": "nieuwe woorden hier"})
+    response = new_device.post(
+        f"/welkom?token={token}",
+        data={"password": "nieuwe woorden hier", "confirm": "nieuwe woorden hier"},
+    )
     assert response.status_code == 302
     # The old device is logged out: the password changed.
     assert old_device.get("/").get_data(as_text=True).count("Uitloggen") == 0
@@ -282,7 +356,9 @@ def test_forms_without_csrf_token_are_refused(csrf_client, make_user):
     assert response.status_code == 400
     assert "te lang open" in response.get_data(as_text=True)
     token = csrf_token(csrf_client, "/login")
-    ok = csrf_client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
+    ok = csrf_client.post(
+        "/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert ok.status_code == 302
     assert csrf_client.post("/logout").status_code == 400  # logout also needs the token
 
@@ -295,9 +371,9 @@ def test_session_cookie_flags(client, make_user, login):
 
 
 def test_production_cookies_are_secure_and_hsts_is_sent(database_url):
-    from helpers.database import app_config
-
     from wattelt import create_app
+
+    from helpers.database import app_config
 
     config = app_config(database_url)
     config["ENVIRON"] = {**config["ENVIRON"], "WATTELT_ENV": "production"}
@@ -354,4 +430,11 @@ def test_unknown_language_is_refused(client, language):
 
 
 def test_roles_are_the_six_of_the_domain():
-    assert {r.value for r in Role} == {"admin", "policymaker", "manager", "coach", "network", "resident"}
+    assert {r.value for r in Role} == {
+        "admin",
+        "policymaker",
+        "manager",
+        "coach",
+        "network",
+        "resident",
+    }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from helpers.browser import assert_no_axe_violations
 from helpers.factories import PASSWORD
 
@@ -13,14 +14,18 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def people(make_chain, make_organisation, make_user, make_resident, make_network_member, make_district):
+def people(
+    make_chain, make_organisation, make_user, make_resident, make_network_member, make_district
+):
     chain = make_chain(name="Samen Sterk")
     wijkteam = make_organisation(name="Wijkteam Oost", chain=chain)
     make_organisation(name="MEE", chain=chain, kind="MEE")
     make_district(name="Oost")
     coach = make_user(role="coach", organisation=wijkteam, display_name="Kees Coach")
     sanne_account = make_user(role="resident", username="sanne", display_name="Sanne")
-    sanne = make_resident(organisation=wijkteam, coach=coach, case_director=coach, account=sanne_account)
+    sanne = make_resident(
+        organisation=wijkteam, coach=coach, case_director=coach, account=sanne_account
+    )
     carer = make_user(role="network", username="jan", display_name="Jan")
     make_network_member(sanne, user=carer, relation="carer", display_name="Jan")
     return {
@@ -50,10 +55,23 @@ def browser_login(page, user, password=PASSWORD):
 
 
 PAGES = {
-    "coach": ["/", "/residents/", "/residents/new", "/residents/{sanne}", "/residents/{sanne}/edit"],
+    "coach": [
+        "/",
+        "/residents/",
+        "/residents/new",
+        "/residents/{sanne}",
+        "/residents/{sanne}/edit",
+    ],
     "manager": ["/", "/residents/", "/residents/{sanne}"],
     "policymaker": ["/"],
-    "admin": ["/admin/", "/admin/chains", "/admin/organisations", "/admin/districts", "/admin/users", "/admin/users/new"],
+    "admin": [
+        "/admin/",
+        "/admin/chains",
+        "/admin/organisations",
+        "/admin/districts",
+        "/admin/users",
+        "/admin/users/new",
+    ],
     "resident": ["/"],
     "network": ["/"],
 }
@@ -136,8 +154,8 @@ def test_keyboard_user_can_skip_to_content_and_log_in(page, people):
     page.keyboard.type(people["coach"].email)
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Kees Coach" in page.locator("h1").inner_text()
 
 
@@ -169,11 +187,15 @@ def test_read_aloud_button_appears_only_with_speech(page, browser, live_server):
     quiet.close()
 
 
-@pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, {"width": 820, "height": 1180}])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 320, "height": 640}, {"width": 820, "height": 1180}]
+)
 def test_pages_fit_small_screens_without_sideways_scrolling(page, people, viewport):
     page.set_viewport_size(viewport)
     browser_login(page, people["coach"])
     for path in ["/", "/residents/", f"/residents/{people['sanne'].id}"]:
         page.goto(path)
-        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, (path, overflow)

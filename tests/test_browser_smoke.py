@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from helpers.browser import assert_no_axe_violations
 from helpers.factories import PASSWORD
 

@@ -16,29 +16,59 @@ def test_create_first_admin_with_password(runner, client, db_session):
     assert result.exit_code == 0, result.output
     user = db_session.exec(select(User)).one()
     assert (user.email, user.role) == ("eerste@gemeente.example", "admin")
-    login = client.post("/login", data={"email": "eerste@gemeente.example", "password": "een lang wachtwoord"})
+    login = client.post(
+        "/login", data={"email": "eerste@gemeente.example", "password": "een lang wachtwoord"}
+    )
     assert login.status_code == 302
 
 
 def test_create_user_refuses_weak_password_and_duplicates(runner, db_session, make_user):
     make_user(role="admin", email="taken@gemeente.example")
-    weak = runner.invoke(args=["create-user", "--email", "new@gemeente.example", "--name", "N"], input="kort\nkort\n")
+    weak = runner.invoke(
+        args=["create-user", "--email", "new@gemeente.example", "--name", "N"], input="kort\nkort\n"
+    )
     assert weak.exit_code != 0
-    duplicate = runner.invoke(args=["create-user", "--email", "taken@gemeente.example", "--name", "T", "--invite"])
+    duplicate = runner.invoke(
+        args=["create-user", "--email", "taken@gemeente.example", "--name", "T", "--invite"]
+    )
     assert duplicate.exit_code != 0 and "already exists" in duplicate.output
     assert db_session.exec(select(func.count()).select_from(User)).one() == 1
 
 
 def test_create_coach_needs_an_existing_organisation(runner, make_organisation):
-    missing = runner.invoke(args=["create-user", "--email", "c@x.example", "--name", "C", "--role", "coach", "--invite"])
+    missing = runner.invoke(
+        args=["create-user", "--email", "c@x.example", "--name", "C", "--role", "coach", "--invite"]
+    )
     assert missing.exit_code != 0 and "--organisation" in missing.output
     unknown = runner.invoke(
-        args=["create-user", "--email", "c@x.example", "--name", "C", "--role", "coach", "--organisation", "Nope", "--invite"]
+        args=[
+            "create-user",
+            "--email",
+            "c@x.example",
+            "--name",
+            "C",
+            "--role",
+            "coach",
+            "--organisation",
+            "Nope",
+            "--invite",
+        ]
     )
     assert unknown.exit_code != 0
     make_organisation(name="Wijkteam")
     ok = runner.invoke(
-        args=["create-user", "--email", "c@x.example", "--name", "C", "--role", "coach", "--organisation", "Wijkteam", "--invite"]
+        args=[
+            "create-user",
+            "--email",
+            "c@x.example",
+            "--name",
+            "C",
+            "--role",
+            "coach",
+            "--organisation",
+            "Wijkteam",
+            "--invite",
+        ]
     )
     assert ok.exit_code == 0, ok.output
     assert "/welkom?token=" in ok.output
@@ -62,7 +92,9 @@ def test_demo_builds_a_chain_with_every_role_that_can_log_in(runner, app, db_ses
         if Role(user.role).is_professional:
             response = client.post("/login", data={"email": user.email, "password": DEMO_PASSWORD})
         else:
-            response = client.post("/inloggen", data={"username": user.username, "password": DEMO_PASSWORD})
+            response = client.post(
+                "/inloggen", data={"username": user.username, "password": DEMO_PASSWORD}
+            )
         assert response.status_code == 302, user.login_name
         assert client.get("/").status_code in (200, 302)
     assert db_session.exec(select(NetworkMember).where(NetworkMember.user_id.is_not(None))).first()

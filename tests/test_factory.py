@@ -5,10 +5,11 @@ from __future__ import annotations
 import stat
 
 import pytest
-from helpers.database import app_config
 
 from wattelt import create_app
 from wattelt.config import SETTINGS, ConfigError, load_config
+
+from helpers.database import app_config
 
 
 @pytest.fixture

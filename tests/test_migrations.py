@@ -15,7 +15,6 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from helpers.database import POSTGRESQL_URL, app_config, sqlite_url
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -24,6 +23,8 @@ from sqlalchemy.pool import NullPool
 import wattelt.models  # noqa: F401  (registers every table on the metadata)
 from wattelt import create_app, migrate
 from wattelt.db import metadata, normalise_url
+
+from helpers.database import POSTGRESQL_URL, app_config, sqlite_url
 
 BACKENDS = ["sqlite", "postgresql"] if POSTGRESQL_URL else ["sqlite"]
 

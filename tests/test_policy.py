@@ -32,12 +32,21 @@ def world(make_chain, make_organisation, make_user, make_resident, make_network_
         "carer": make_user(role="network", username="jan"),
     }
     sanne = make_resident(
-        organisation=wijkteam, coach=people["coach"], case_director=people["coach"],
+        organisation=wijkteam,
+        coach=people["coach"],
+        case_director=people["coach"],
         account=people["sanne_account"],
     )
-    piet = make_resident(organisation=mee, coach=people["mee_coach"], account=people["piet_account"])
+    piet = make_resident(
+        organisation=mee, coach=people["mee_coach"], account=people["piet_account"]
+    )
     make_network_member(sanne, user=people["carer"], relation="carer")
-    return {"orgs": {"wijkteam": wijkteam, "mee": mee, "elsewhere": elsewhere}, "sanne": sanne, "piet": piet, **people}
+    return {
+        "orgs": {"wijkteam": wijkteam, "mee": mee, "elsewhere": elsewhere},
+        "sanne": sanne,
+        "piet": piet,
+        **people,
+    }
 
 
 # (user, resident, may view the professional page?)
@@ -164,7 +173,9 @@ def test_list_views_log_every_resident_shown(world, client, login, db_session):
 def test_resident_home_is_logged_as_own_access(world, client, login, db_session):
     login(client, world["sanne_account"])
     client.get("/")
-    row = db_session.exec(select(AccessLog).where(AccessLog.user_id == world["sanne_account"].id)).one()
+    row = db_session.exec(
+        select(AccessLog).where(AccessLog.user_id == world["sanne_account"].id)
+    ).one()
     assert (row.resident_id, row.action, row.role) == (world["sanne"].id, "view", "resident")
 
 

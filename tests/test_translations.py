@@ -22,7 +22,8 @@ def _catalogue(language: str):
 def test_catalogue_is_complete_and_placeholders_match(language):
     catalogue = _catalogue(language)
     missing = [
-        m.id for m in catalogue
+        m.id
+        for m in catalogue
         if m.id and (m.fuzzy or not m.string or (isinstance(m.string, tuple) and not all(m.string)))
     ]
     assert missing == []
@@ -35,8 +36,19 @@ def test_catalogues_hold_every_text_in_the_code(tmp_path):
     ``flask --app app translate update`` when this fails)."""
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
-         "-k", "_l", "-o", str(pot), str(ROOT / "wattelt")],
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            str(ROOT / "wattelt"),
+        ],
         check=True,
     )
     with pot.open("rb") as handle:

@@ -12,9 +12,12 @@ from wattelt import db
 from wattelt.config import load_config
 
 
-def create_app(test_config: dict | None = None) -> Flask:
-    """Application factory: configuration, extensions, then one blueprint per feature area."""
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
+    """Application factory: configuration, extensions, then one blueprint per feature area.
+
+    ``instance_path`` (default: Flask's ``instance/`` folder) holds the SQLite database and the
+    generated development secret key."""
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if test_config is None:
         app.config.from_mapping(load_config(app.instance_path))
@@ -49,7 +52,6 @@ def configure_proxy(app: Flask) -> None:
 def configure_extensions(app: Flask) -> None:
     from wattelt.extensions import csrf
     from wattelt.i18n import init_app as init_i18n
-
     from wattelt.icons import icon
 
     csrf.init_app(app)

@@ -31,8 +31,18 @@ def _pybabel(*args: str) -> None:
 def extract() -> None:
     """Collect every translatable text into translations/messages.pot."""
     _pybabel(
-        "extract", "-F", str(ROOT / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output",
-        "--project", "Wattelt", "-o", str(POT), str(ROOT / "wattelt"),
+        "extract",
+        "-F",
+        str(ROOT / "babel.cfg"),
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "--project",
+        "Wattelt",
+        "-o",
+        str(POT),
+        str(ROOT / "wattelt"),
     )
 
 
@@ -41,7 +51,12 @@ def update() -> None:
     """Extract, then merge new texts into every language's catalogue."""
     extract.callback()  # type: ignore[misc]
     _pybabel(
-        "update", "-i", str(POT), "-d", str(TRANSLATIONS), "--no-fuzzy-matching",
+        "update",
+        "-i",
+        str(POT),
+        "-d",
+        str(TRANSLATIONS),
+        "--no-fuzzy-matching",
         "--ignore-obsolete",
     )
     filled = fill_source_language(TRANSLATIONS / "en" / "LC_MESSAGES" / "messages.po")
@@ -98,22 +113,33 @@ def compile_() -> None:
     show_default=True,
 )
 @click.option("--organisation", default=None, help="Name of the user's organisation.")
-@click.option("--invite", is_flag=True, help="Print a single-use link instead of asking a password.")
+@click.option(
+    "--invite", is_flag=True, help="Print a single-use link instead of asking a password."
+)
 @with_appcontext
-def create_user(email: str, display_name: str, role: str, organisation: str | None, invite: bool) -> None:
+def create_user(
+    email: str, display_name: str, role: str, organisation: str | None, invite: bool
+) -> None:
     """Create a professional account, for example the first admin."""
     with db.standalone_session() as session:
         if session.exec(select(User).where(User.email == email.strip().lower())).first():
             raise click.ClickException(f"A user with e-mail {email} already exists.")
         org_id = None
         if organisation:
-            org = session.exec(select(Organisation).where(Organisation.name == organisation)).first()
+            org = session.exec(
+                select(Organisation).where(Organisation.name == organisation)
+            ).first()
             if org is None:
                 raise click.ClickException(f"No organisation called {organisation!r}.")
             org_id = org.id
         elif role in (Role.COACH.value, Role.MANAGER.value):
             raise click.ClickException("Coaches and managers need --organisation.")
-        user = User(email=email.strip().lower(), display_name=display_name, role=role, organisation_id=org_id)
+        user = User(
+            email=email.strip().lower(),
+            display_name=display_name,
+            role=role,
+            organisation_id=org_id,
+        )
         if not invite:
             password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
             problem = password_problem(password, email)

@@ -35,7 +35,9 @@ SETTINGS: list[tuple[str, str, object, type]] = [
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 
 
-def load_config(instance_path: str, environ: os._Environ[str] | dict[str, str] | None = None) -> dict:
+def load_config(
+    instance_path: str, environ: os._Environ[str] | dict[str, str] | None = None
+) -> dict:
     """Return the configuration mapping for the app from the environment."""
     env = os.environ if environ is None else environ
     production = env.get("WATTELT_ENV", "development").strip().lower() == "production"

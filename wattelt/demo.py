@@ -33,7 +33,11 @@ ORGANISATIONS = [
     ("Schuldhulp Lindendaal", "schuldhulpverlening"),
     ("GGZ Midden", "GGZ"),
 ]
-DISTRICTS = [("Oost", ["3531", "3532", "3533"]), ("Centrum", ["3511", "3512"]), ("Noord", ["3551", "3552", "3553"])]
+DISTRICTS = [
+    ("Oost", ["3531", "3532", "3533"]),
+    ("Centrum", ["3511", "3512"]),
+    ("Noord", ["3551", "3552", "3553"]),
+]
 # (e-mail, name, role, organisation index or None)
 ACCOUNTS = [
     ("admin@wattelt.example", "Ayla Demir", Role.ADMIN, None),
@@ -101,7 +105,9 @@ def _build(session: Session, rng: random.Random) -> str:
     session.flush()
 
     coaches_by_org = {
-        org.id: [u for u in users.values() if u.role == Role.COACH.value and u.organisation_id == org.id]
+        org.id: [
+            u for u in users.values() if u.role == Role.COACH.value and u.organisation_id == org.id
+        ]
         for org in organisations
     }
     wijkteam = organisations[0]
@@ -119,33 +125,51 @@ def _build(session: Session, rng: random.Random) -> str:
         )
         session.add(resident)
         session.flush()
-        session.add(Involvement(resident_id=resident.id, organisation_id=wijkteam.id, professional_id=coach.id))
+        session.add(
+            Involvement(
+                resident_id=resident.id, organisation_id=wijkteam.id, professional_id=coach.id
+            )
+        )
         # Most residents with several problems meet more than one partner.
         for org in organisations[1:]:
             if rng.random() < 0.35 or (index == 0 and org.kind in ("MEE", "schuldhulpverlening")):
                 partner = coaches_by_org[org.id][0]
-                session.add(Involvement(resident_id=resident.id, organisation_id=org.id, professional_id=partner.id))
+                session.add(
+                    Involvement(
+                        resident_id=resident.id, organisation_id=org.id, professional_id=partner.id
+                    )
+                )
         residents.append(resident)
     session.flush()
 
     # The first resident has their own login and a carer with a login too.
     sanne = residents[0]
-    resident_user = User(username="sanne", display_name="Sanne", role=Role.RESIDENT.value, password_hash=password)
-    carer_user = User(username="jan", display_name="Jan", role=Role.NETWORK.value, password_hash=password)
+    resident_user = User(
+        username="sanne", display_name="Sanne", role=Role.RESIDENT.value, password_hash=password
+    )
+    carer_user = User(
+        username="jan", display_name="Jan", role=Role.NETWORK.value, password_hash=password
+    )
     session.add(resident_user)
     session.add(carer_user)
     session.flush()
     sanne.account_id = resident_user.id
     session.add(sanne)
     session.add(
-        NetworkMember(resident_id=sanne.id, display_name="Jan", relation="carer", user_id=carer_user.id)
+        NetworkMember(
+            resident_id=sanne.id, display_name="Jan", relation="carer", user_id=carer_user.id
+        )
     )
     names = ["Petra", "Ahmed", "Lotte", "Youssef", "Els", "Daan", "Noor", "Wim"]
     relations = ["parent", "friend", "neighbour", "family", "partner"]
     for resident in residents[1:]:
         if rng.random() < 0.4:
             session.add(
-                NetworkMember(resident_id=resident.id, display_name=rng.choice(names), relation=rng.choice(relations))
+                NetworkMember(
+                    resident_id=resident.id,
+                    display_name=rng.choice(names),
+                    relation=rng.choice(relations),
+                )
             )
     session.flush()
     return (

@@ -21,7 +21,9 @@ MESSAGES = {
     429: (_l("Too many tries"), _l("Please wait a few minutes and try again.")),
     500: (
         _l("Something went wrong on our side"),
-        _l("What you saved before is still there. What you just did was not saved. Please try again in a moment."),
+        _l(
+            "What you saved before is still there. What you just did was not saved. Please try again in a moment."
+        ),
     ),
 }
 

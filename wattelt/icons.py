@@ -80,7 +80,9 @@ def icon(name: str, size: int = 24, label: str | None = None) -> Markup:
     if body is None:
         raise KeyError(f"unknown icon {name!r}")
     a11y = (
-        f'role="img" aria-label="{escape(label)}"' if label else 'aria-hidden="true" focusable="false"'
+        f'role="img" aria-label="{escape(label)}"'
+        if label
+        else 'aria-hidden="true" focusable="false"'
     )
     return Markup(
         f'<svg class="icon icon-{name}" width="{size}" height="{size}" viewBox="0 0 24 24" '

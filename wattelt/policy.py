@@ -60,7 +60,9 @@ def visible_residents(user: User) -> Select:
         return query.where(Resident.account_id == user.id)
     if role is Role.NETWORK:
         return query.where(
-            col(Resident.id).in_(select(NetworkMember.resident_id).where(NetworkMember.user_id == user.id))
+            col(Resident.id).in_(
+                select(NetworkMember.resident_id).where(NetworkMember.user_id == user.id)
+            )
         )
     return query.where(false())
 

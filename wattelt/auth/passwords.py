@@ -14,9 +14,23 @@ _DUMMY_HASH = _hasher.hash("wattelt-no-such-account")
 MIN_LENGTH = 10
 MAX_LENGTH = 128
 COMMON = {
-    "wachtwoord", "wachtwoord1", "wachtwoord123", "password", "password1", "password123",
-    "1234567890", "0123456789", "qwertyuiop", "welkom123", "welkom1234", "wattelt123",
-    "wattelt2026", "iloveyou12", "voetbal123", "zomer2026!", "abcdefghij",
+    "wachtwoord",
+    "wachtwoord1",
+    "wachtwoord123",
+    "password",
+    "password1",
+    "password123",
+    "1234567890",
+    "0123456789",
+    "qwertyuiop",
+    "welkom123",
+    "welkom1234",
+    "wattelt123",
+    "wattelt2026",
+    "iloveyou12",
+    "voetbal123",
+    "zomer2026!",
+    "abcdefghij",
 }
 
 

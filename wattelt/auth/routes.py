@@ -8,8 +8,8 @@ from flask_login import current_user, login_user, logout_user
 
 from wattelt import db
 from wattelt.auth import bp, services
-from wattelt.auth.passwords import MIN_LENGTH
 from wattelt.auth.forms import EasyLoginForm, LoginForm, SetPasswordForm
+from wattelt.auth.passwords import MIN_LENGTH
 from wattelt.auth.services import InvitationState, LoginOutcome
 from wattelt.forms import EmptyForm
 from wattelt.models import User
@@ -114,7 +114,9 @@ def accept_invitation():
         if username and services.username_taken(db.session(), username, user.id):
             form.username.errors.append(_("Someone else already uses this name. Choose another."))
         else:
-            accepted = services.accept_invitation(db.session(), invitation, form.password.data, username)
+            accepted = services.accept_invitation(
+                db.session(), invitation, form.password.data, username
+            )
             if accepted is None:
                 return render_template("auth/invitation_invalid.html", state="used"), 410
             _start_session(accepted)

@@ -100,7 +100,9 @@ class InvitationState(Enum):
 
 
 def look_up_invitation(db: Session, token: str) -> tuple[InvitationState, Invitation | None]:
-    invitation = db.exec(select(Invitation).where(Invitation.token_hash == token_hash(token))).first()
+    invitation = db.exec(
+        select(Invitation).where(Invitation.token_hash == token_hash(token))
+    ).first()
     if invitation is None:
         return InvitationState.UNKNOWN, None
     if invitation.used_at is not None:

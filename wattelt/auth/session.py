@@ -51,6 +51,8 @@ def init_app(app: Flask) -> None:
                 "info",
             )
             target = "auth.login" if professional else "auth.easy_login"
-            return redirect(url_for(target, next=request.full_path if request.method == "GET" else None))
+            return redirect(
+                url_for(target, next=request.full_path if request.method == "GET" else None)
+            )
         session["seen"] = _now()
         return None

@@ -17,7 +17,9 @@ def home():
     role = current_user.role_enum
     session_ = db.session()
     if role is Role.RESIDENT:
-        resident = session_.exec(select(Resident).where(Resident.account_id == current_user.id)).first()
+        resident = session_.exec(
+            select(Resident).where(Resident.account_id == current_user.id)
+        ).first()
         if resident is not None:
             resident = resident_or_404(current_user, resident.id, Action.VIEW, "own page")
             return render_template(
@@ -28,19 +30,28 @@ def home():
             )
         return render_template("main/home_resident.html", resident=None, helpers=[], network=[])
     if role is Role.NETWORK:
-        member = session_.exec(select(NetworkMember).where(NetworkMember.user_id == current_user.id)).first()
+        member = session_.exec(
+            select(NetworkMember).where(NetworkMember.user_id == current_user.id)
+        ).first()
         resident = None
         helpers = []
         if member is not None:
-            resident = resident_or_404(current_user, member.resident_id, Action.VIEW, "network page")
+            resident = resident_or_404(
+                current_user, member.resident_id, Action.VIEW, "network page"
+            )
             helpers = services.helpers_of(session_, resident)
-        return render_template("main/home_network.html", member=member, resident=resident, helpers=helpers)
+        return render_template(
+            "main/home_network.html", member=member, resident=resident, helpers=helpers
+        )
     if role in (Role.COACH, Role.MANAGER):
         return render_template(
-            "main/home_professional.html", summary=services.professional_summary(session_, current_user)
+            "main/home_professional.html",
+            summary=services.professional_summary(session_, current_user),
         )
     if role is Role.POLICYMAKER:
-        return render_template("main/home_policymaker.html", **services.chain_summary(session_, current_user))
+        return render_template(
+            "main/home_policymaker.html", **services.chain_summary(session_, current_user)
+        )
     return redirect(url_for("admin.index"))
 
 

@@ -61,7 +61,11 @@ def chain_summary(db: Session, user: User) -> dict:
     organisation = db.get(Organisation, user.organisation_id) if user.organisation_id else None
     chain = db.get(Chain, organisation.chain_id) if organisation and organisation.chain_id else None
     partners = (
-        db.exec(select(Organisation).where(Organisation.chain_id == chain.id).order_by(Organisation.name)).all()
+        db.exec(
+            select(Organisation)
+            .where(Organisation.chain_id == chain.id)
+            .order_by(Organisation.name)
+        ).all()
         if chain
         else []
     )

@@ -27,7 +27,9 @@ class Organisation(SQLModel, table=True):
 class District(SQLModel, table=True):
     """A wijk of a municipality; residents are counted per district, never located more finely."""
 
-    __table_args__ = (UniqueConstraint("municipality", "name", name="uq_district_municipality_name"),)
+    __table_args__ = (
+        UniqueConstraint("municipality", "name", name="uq_district_municipality_name"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)

@@ -30,7 +30,10 @@ class ResidentForm(FlaskForm):
     )
     postcode4 = StringField(
         _l("Postcode, only the 4 digits (optional)"),
-        validators=[Optional(), Regexp(r"^[1-9][0-9]{3}$", message=_l("Use the 4 digits only, like 3511."))],
+        validators=[
+            Optional(),
+            Regexp(r"^[1-9][0-9]{3}$", message=_l("Use the 4 digits only, like 3511.")),
+        ],
         render_kw={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"},
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
     )
@@ -40,13 +43,17 @@ class ResidentForm(FlaskForm):
 
 
 class NewResidentForm(ResidentForm):
-    case_director = BooleanField(_l("I am the case director (regievoerder) for this resident"), default=True)
+    case_director = BooleanField(
+        _l("I am the case director (regievoerder) for this resident"), default=True
+    )
     submit = SubmitField(_l("Add resident"))
 
 
 class InvolvementForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=True)
-    professional_id = SelectField(_l("Professional (optional)"), coerce=optional_int, validate_choice=True)
+    professional_id = SelectField(
+        _l("Professional (optional)"), coerce=optional_int, validate_choice=True
+    )
     submit = SubmitField(_l("Add organisation"))
 
 
@@ -59,10 +66,15 @@ class CaseDirectorForm(FlaskForm):
 class NetworkMemberForm(FlaskForm):
     display_name = StringField(
         _l("Name (first name is enough)"),
-        validators=[DataRequired(_l("Fill in a name.")), Length(max=80, message=_l("Use at most 80 characters."))],
+        validators=[
+            DataRequired(_l("Fill in a name.")),
+            Length(max=80, message=_l("Use at most 80 characters.")),
+        ],
         render_kw={"autocomplete": "off"},
     )
-    relation = SelectField(_l("Who is this for the resident?"), choices=choices(RELATION_LABELS.items()))
+    relation = SelectField(
+        _l("Who is this for the resident?"), choices=choices(RELATION_LABELS.items())
+    )
     submit = SubmitField(_l("Add to network"))
 
 

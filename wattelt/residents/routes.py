@@ -56,7 +56,8 @@ def index():
         total=total,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
-        can_create=current_user.role == Role.COACH.value and current_user.organisation_id is not None,
+        can_create=current_user.role == Role.COACH.value
+        and current_user.organisation_id is not None,
     )
 
 
@@ -99,11 +100,15 @@ def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
         "resident": resident,
         "involvements": involvements,
         "network": session.exec(
-            select(NetworkMember).where(NetworkMember.resident_id == resident.id).order_by(NetworkMember.display_name)
+            select(NetworkMember)
+            .where(NetworkMember.resident_id == resident.id)
+            .order_by(NetworkMember.display_name)
         ).all(),
         "relations": RELATION_LABELS,
         "district": session.get(District, resident.district_id) if resident.district_id else None,
-        "case_director": session.get(User, resident.case_director_id) if resident.case_director_id else None,
+        "case_director": session.get(User, resident.case_director_id)
+        if resident.case_director_id
+        else None,
         "account": session.get(User, resident.account_id) if resident.account_id else None,
         "may_manage": may_manage,
         "action_form": EmptyForm(),
@@ -116,7 +121,10 @@ def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
         )
         involvement_form.professional_id.choices = choices(
             [(None, _("Not yet known"))]
-            + [(u.id, u.display_name) for u in services.coaches_of(session, [o.id for o in partners])]
+            + [
+                (u.id, u.display_name)
+                for u in services.coaches_of(session, [o.id for o in partners])
+            ]
         )
         director_form = forms.get("director_form") or CaseDirectorForm(formdata=None)
         director_form.user_id.choices = choices(
@@ -146,7 +154,12 @@ def edit(resident_id: int):
         try:
             expected = int(form.version.data or 0)
             services.update_details(
-                db.session(), resident, expected, form.birth_year.data, form.postcode4.data, form.district_id.data
+                db.session(),
+                resident,
+                expected,
+                form.birth_year.data,
+                form.postcode4.data,
+                form.district_id.data,
             )
         except (services.ConflictError, ValueError):
             conflict = True
@@ -155,7 +168,9 @@ def edit(resident_id: int):
             flash(_("Saved."), "success")
             return redirect(url_for("residents.detail", resident_id=resident.id))
     status = 409 if conflict else (400 if form.errors else 200)
-    return render_template("residents/edit.html", form=form, resident=resident, conflict=conflict), status
+    return render_template(
+        "residents/edit.html", form=form, resident=resident, conflict=conflict
+    ), status
 
 
 @bp.route("/<int:resident_id>/involvements", methods=["POST"])
@@ -169,11 +184,17 @@ def add_involvement(resident_id: int):
     coaches = services.coaches_of(session, [o.id for o in partners])
     form.professional_id.choices = choices([(None, "")] + [(u.id, u.display_name) for u in coaches])
     if form.validate_on_submit():
-        professional = session.get(User, form.professional_id.data) if form.professional_id.data else None
+        professional = (
+            session.get(User, form.professional_id.data) if form.professional_id.data else None
+        )
         if professional is not None and professional.organisation_id != form.organisation_id.data:
-            form.professional_id.errors.append(_("This professional does not work for that organisation."))
+            form.professional_id.errors.append(
+                _("This professional does not work for that organisation.")
+            )
         else:
-            services.involve(session, resident, form.organisation_id.data, form.professional_id.data)
+            services.involve(
+                session, resident, form.organisation_id.data, form.professional_id.data
+            )
             flash(_("Organisation added."), "success")
             return redirect(url_for("residents.detail", resident_id=resident.id) + "#involvements")
     return render_template(
@@ -208,13 +229,19 @@ def change_case_director(resident_id: int):
     )
     if form.validate_on_submit():
         try:
-            services.set_case_director(session, resident, int(form.version.data or 0), form.user_id.data)
+            services.set_case_director(
+                session, resident, int(form.version.data or 0), form.user_id.data
+            )
         except (services.ConflictError, ValueError):
             flash(
-                _("Someone else changed this resident just now. Check the case director and try again."),
+                _(
+                    "Someone else changed this resident just now. Check the case director and try again."
+                ),
                 "error",
             )
-            return redirect(url_for("residents.detail", resident_id=resident.id) + "#case-director"), 303
+            return redirect(
+                url_for("residents.detail", resident_id=resident.id) + "#case-director"
+            ), 303
         flash(_("Case director changed."), "success")
         return redirect(url_for("residents.detail", resident_id=resident.id))
     return render_template(
@@ -228,7 +255,9 @@ def add_network_member(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "network add")
     form = NetworkMemberForm()
     if form.validate_on_submit():
-        services.add_network_member(db.session(), resident, form.display_name.data, form.relation.data, current_user)
+        services.add_network_member(
+            db.session(), resident, form.display_name.data, form.relation.data, current_user
+        )
         flash(_("Added to the network."), "success")
         return redirect(url_for("residents.detail", resident_id=resident.id) + "#network")
     return render_template(

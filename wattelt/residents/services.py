@@ -64,8 +64,12 @@ def create_resident(
 
 
 def update_details(
-    db: Session, resident: Resident, expected_version: int, birth_year: int,
-    postcode4: str | None, district_id: int | None,
+    db: Session,
+    resident: Resident,
+    expected_version: int,
+    birth_year: int,
+    postcode4: str | None,
+    district_id: int | None,
 ) -> None:
     """Change the resident's details unless someone else changed them first."""
     result = db.exec(
@@ -83,7 +87,9 @@ def update_details(
     db.refresh(resident)
 
 
-def involvements(db: Session, resident: Resident) -> list[tuple[Involvement, Organisation, User | None]]:
+def involvements(
+    db: Session, resident: Resident
+) -> list[tuple[Involvement, Organisation, User | None]]:
     return list(
         db.exec(
             select(Involvement, Organisation, User)
@@ -103,7 +109,11 @@ def partner_organisations(db: Session, user: User) -> list[Organisation]:
     if own.chain_id is None:
         return [own]
     return list(
-        db.exec(select(Organisation).where(Organisation.chain_id == own.chain_id).order_by(Organisation.name)).all()
+        db.exec(
+            select(Organisation)
+            .where(Organisation.chain_id == own.chain_id)
+            .order_by(Organisation.name)
+        ).all()
     )
 
 
@@ -113,13 +123,19 @@ def coaches_of(db: Session, organisation_ids: list[int]) -> list[User]:
     return list(
         db.exec(
             select(User)
-            .where(col(User.organisation_id).in_(organisation_ids), User.role == Role.COACH.value, User.active)
+            .where(
+                col(User.organisation_id).in_(organisation_ids),
+                User.role == Role.COACH.value,
+                User.active,
+            )
             .order_by(User.display_name)
         ).all()
     )
 
 
-def involve(db: Session, resident: Resident, organisation_id: int, professional_id: int | None) -> Involvement:
+def involve(
+    db: Session, resident: Resident, organisation_id: int, professional_id: int | None
+) -> Involvement:
     existing = db.exec(
         select(Involvement).where(
             Involvement.resident_id == resident.id, Involvement.organisation_id == organisation_id
