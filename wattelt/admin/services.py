@@ -11,20 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, or_, select
 
-from wattelt.auth.services import create_invitation
+from wattelt.auth.services import cancel_open_invitations, create_invitation
 from wattelt.models import (
     Chain,
     District,
-    Invitation,
     Organisation,
     Role,
     User,
     new_login_id,
-    utcnow,
 )
 
 PROFESSIONAL_ROLES = (Role.ADMIN, Role.POLICYMAKER, Role.MANAGER, Role.COACH)
@@ -296,16 +293,6 @@ def update_user(
     return user
 
 
-def _expire_open_invitations(db: Session, user: User) -> None:
-    now = utcnow()
-    db.exec(
-        update(Invitation)
-        .where(col(Invitation.user_id) == user.id, col(Invitation.used_at).is_(None))
-        .where(col(Invitation.expires_at) > now)
-        .values(expires_at=now)
-    )
-
-
 def deactivate(db: Session, user: User, by: User) -> None:
     """Block the account and end all its sessions at once (a new ``login_id``).
 
@@ -314,7 +301,7 @@ def deactivate(db: Session, user: User, by: User) -> None:
         raise NotAllowed
     user.active = False
     user.login_id = new_login_id()
-    _expire_open_invitations(db, user)
+    cancel_open_invitations(db, user)
     db.add(user)
     db.flush()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 
 from flask import current_app
@@ -68,10 +68,8 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_invitation(db: Session, user: User, created_by: User | None) -> str:
-    """Make a new single-use link for ``user``; earlier open links of that user stop working.
-
-    Returns the token; only its hash is stored."""
+def cancel_open_invitations(db: Session, user: User) -> datetime:
+    """Make every unused link of ``user`` expire now; returns that moment."""
     now = utcnow()
     db.exec(
         update(Invitation)
@@ -79,6 +77,14 @@ def create_invitation(db: Session, user: User, created_by: User | None) -> str:
         .where(col(Invitation.expires_at) > now)
         .values(expires_at=now)
     )
+    return now
+
+
+def create_invitation(db: Session, user: User, created_by: User | None) -> str:
+    """Make a new single-use link for ``user``; earlier open links of that user stop working.
+
+    Returns the token; only its hash is stored."""
+    now = cancel_open_invitations(db, user)
     token = secrets.token_urlsafe(32)
     db.add(
         Invitation(
