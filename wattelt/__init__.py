@@ -53,10 +53,14 @@ def configure_extensions(app: Flask) -> None:
     from wattelt.extensions import csrf
     from wattelt.i18n import init_app as init_i18n
     from wattelt.icons import icon
+    from wattelt.questionnaires.icons import icon_svg
+    from wattelt.questionnaires.loader import init_app as init_questionnaires
 
     csrf.init_app(app)
     init_i18n(app)
+    init_questionnaires(app)
     app.jinja_env.globals["icon"] = icon
+    app.jinja_env.globals["domain_icon"] = icon_svg
 
 
 def configure_security(app: Flask) -> None:
@@ -72,12 +76,14 @@ def configure_blueprints(app: Flask) -> None:
     from wattelt.auth import bp as auth_bp
     from wattelt.errors import init_app as init_errors
     from wattelt.main import bp as main_bp
+    from wattelt.measurements import bp as measurements_bp
     from wattelt.residents import bp as residents_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(residents_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(measurements_bp)
     init_errors(app)
 
 

@@ -8,21 +8,27 @@ has the password ``wattelt-demo`` (listed in the README). Later areas add measur
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
 from wattelt import db, migrate
 from wattelt.auth.passwords import hash_password
 from wattelt.models import (
+    OVERALL,
+    Answer,
     Chain,
     District,
     Involvement,
+    Measurement,
     NetworkMember,
     Organisation,
     Resident,
     Role,
     User,
+    utcnow,
 )
+from wattelt.questionnaires.loader import registry
 from wattelt.residents.services import new_code
 
 DEMO_PASSWORD = "wattelt-demo"
@@ -172,9 +178,113 @@ def _build(session: Session, rng: random.Random) -> str:
                 )
             )
     session.flush()
+    measured = _measurements(session, rng, residents, sanne, users)
     return (
         f"Demo ready: {len(organisations)} organisations in chain '{chain.name}', "
-        f"{len(districts)} districts, {len(residents)} residents.\n"
+        f"{len(districts)} districts, {len(residents)} residents, {measured} measurements.\n"
         f"Log in at /login (professionals) or /inloggen (resident 'sanne', carer 'jan'); "
         f"every demo password is '{DEMO_PASSWORD}'."
     )
+
+
+NOTES = {
+    "money": "Ik wil minder rekeningen die te laat zijn.",
+    "housing": "Mijn huis is te klein voor ons.",
+    "friends": "Ik zou graag vaker iemand zien.",
+    "daytime": "Ik wil graag vrijwilligerswerk doen.",
+    "mental_health": "Ik slaap slecht.",
+}
+
+
+def _measurements(session: Session, rng: random.Random, residents, sanne, users) -> int:
+    """A finished baseline for most residents (some with the coach's and a carer's view), and a
+    draft that Sanne is filling in on her own account."""
+    questionnaire = registry().default()
+    domains = questionnaire.domains_for([])
+    count = 0
+    for resident in residents[:28]:
+        coach_id = resident.case_director_id
+        started = utcnow() - timedelta(days=rng.randint(20, 120))
+        measurement = Measurement(
+            resident_id=resident.id,
+            questionnaire_key=questionnaire.key,
+            questionnaire_version=questionnaire.version,
+            present="coach",
+            mode="together",
+            status="completed",
+            started_by_id=coach_id,
+            started_at=started,
+            updated_at=started,
+            completed_at=started + timedelta(minutes=rng.randint(25, 50)),
+            completed_by_id=coach_id,
+            resident_step=len(domains) + 1,
+        )
+        session.add(measurement)
+        session.flush()
+        level = rng.uniform(2.0, 3.8)
+        perspectives = ["resident"]
+        if rng.random() < 0.5:
+            perspectives.append("coach")
+        if resident.id == sanne.id or rng.random() < 0.15:
+            perspectives.append("network")
+        for perspective in perspectives:
+            for domain in domains:
+                special = None
+                value = max(1, min(5, round(rng.gauss(level, 0.9))))
+                if perspective != "resident":
+                    value = max(1, min(5, value + rng.choice([-2, -1, 0, 0, 0, 1])))
+                if rng.random() < 0.05:
+                    special, value = rng.choice(["dont_know", "rather_not"]), None
+                low = value is not None and value <= 2
+                session.add(
+                    Answer(
+                        measurement_id=measurement.id,
+                        perspective=perspective,
+                        item=domain.key,
+                        value=value,
+                        special=special,
+                        wants_to_work=perspective == "resident" and low and rng.random() < 0.6,
+                        wants_to_talk=perspective == "resident" and low and rng.random() < 0.4,
+                        note=NOTES.get(domain.key)
+                        if perspective == "resident" and low and rng.random() < 0.3
+                        else None,
+                        answered_by_id=coach_id,
+                        answered_at=started,
+                    )
+                )
+            grade = max(1, min(10, round(rng.gauss(level * 2, 1.2))))
+            session.add(
+                Answer(
+                    measurement_id=measurement.id,
+                    perspective=perspective,
+                    item=OVERALL,
+                    value=grade,
+                    answered_by_id=coach_id,
+                    answered_at=started,
+                )
+            )
+        count += 1
+    # Sanne fills in her next measurement herself and is halfway.
+    draft = Measurement(
+        resident_id=sanne.id,
+        questionnaire_key=questionnaire.key,
+        questionnaire_version=questionnaire.version,
+        present="alone",
+        mode="own_device",
+        started_by_id=sanne.case_director_id,
+        resident_step=6,
+    )
+    session.add(draft)
+    session.flush()
+    for domain in domains[:5]:
+        session.add(
+            Answer(
+                measurement_id=draft.id,
+                perspective="resident",
+                item=domain.key,
+                value=rng.randint(2, 5),
+                answered_by_id=sanne.account_id,
+            )
+        )
+    session.flush()
+    return count + 1

@@ -6,6 +6,7 @@ from sqlmodel import select
 from wattelt import db
 from wattelt.forms import EmptyForm
 from wattelt.main import bp, services
+from wattelt.measurements import services as measurements
 from wattelt.models import NetworkMember, Resident, Role
 from wattelt.policy import Action, resident_or_404
 
@@ -27,21 +28,40 @@ def home():
                 resident=resident,
                 helpers=services.helpers_of(session_, resident),
                 network=services.network_of(session_, resident),
+                draft=measurements.open_draft(session_, resident),
+                finished=[
+                    m
+                    for m in measurements.measurements_of(session_, resident)
+                    if m.status == "completed"
+                ],
             )
-        return render_template("main/home_resident.html", resident=None, helpers=[], network=[])
+        return render_template(
+            "main/home_resident.html",
+            resident=None,
+            helpers=[],
+            network=[],
+            draft=None,
+            finished=[],
+        )
     if role is Role.NETWORK:
         member = session_.exec(
             select(NetworkMember).where(NetworkMember.user_id == current_user.id)
         ).first()
         resident = None
         helpers = []
+        draft = None
         if member is not None:
             resident = resident_or_404(
                 current_user, member.resident_id, Action.VIEW, "network page"
             )
             helpers = services.helpers_of(session_, resident)
+            draft = measurements.open_draft(session_, resident)
         return render_template(
-            "main/home_network.html", member=member, resident=resident, helpers=helpers
+            "main/home_network.html",
+            member=member,
+            resident=resident,
+            helpers=helpers,
+            draft=draft,
         )
     if role in (Role.COACH, Role.MANAGER):
         return render_template(

@@ -5,12 +5,26 @@ Later areas add their tables here (measurements, goals, consent) so Alembic sees
 
 from wattelt.models.access import AccessLog, LoginFailure
 from wattelt.models.base import utcnow
+from wattelt.models.measurement import (
+    OVERALL,
+    PERSPECTIVES,
+    SPECIAL_ANSWERS,
+    Answer,
+    AnswerCorrection,
+    Measurement,
+)
 from wattelt.models.organisation import Chain, District, Organisation
 from wattelt.models.resident import Involvement, NetworkMember, Resident
 from wattelt.models.user import Invitation, Role, User, new_login_id
 
 __all__ = [
+    "OVERALL",
+    "PERSPECTIVES",
+    "SPECIAL_ANSWERS",
     "AccessLog",
+    "Answer",
+    "AnswerCorrection",
+    "Measurement",
     "Chain",
     "District",
     "Invitation",

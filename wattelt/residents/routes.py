@@ -10,6 +10,7 @@ from sqlmodel import col, select
 from wattelt import db
 from wattelt.auth.services import create_invitation
 from wattelt.forms import EmptyForm, choices
+from wattelt.measurements import services as measurement_services
 from wattelt.models import District, Involvement, NetworkMember, Resident, Role, User
 from wattelt.policy import Action, can, log_access, require_role, resident_or_404, visible_residents
 from wattelt.residents import bp, services
@@ -111,6 +112,8 @@ def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
         else None,
         "account": session.get(User, resident.account_id) if resident.account_id else None,
         "may_manage": may_manage,
+        "may_measure": can(session, current_user, Action.CHANGE, resident),
+        "measurements": measurement_services.measurements_of(session, resident),
         "action_form": EmptyForm(),
     }
     if may_manage:

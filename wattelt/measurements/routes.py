@@ -1,0 +1,374 @@
+"""Measurement views: start, one screen per question, summary, complete, correct.
+
+Every view reaches its resident through the policy layer; the perspective a user may fill in
+comes from ``services.perspectives_for``."""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from wattelt import db
+from wattelt.forms import EmptyForm, choices
+from wattelt.measurements import bp, services
+from wattelt.measurements.forms import (
+    MODE_LABELS,
+    PRESENT_LABELS,
+    CorrectionForm,
+    StartForm,
+    StepForm,
+)
+from wattelt.measurements.presenting import answer_choices, answer_from_key, key_of, summary_rows
+from wattelt.models import PERSPECTIVES, Measurement, Role
+from wattelt.policy import Action, log_denied, require_role, resident_or_404
+from wattelt.questionnaires.loader import registry
+
+
+def _language() -> str:
+    return str(get_locale() or "nl")
+
+
+def _load(measurement_id: int, what: str, action: Action | None = None):
+    """The measurement and its resident, or 404 (logged) when the user may not see them."""
+    measurement = db.session().get(Measurement, measurement_id)
+    if measurement is None:
+        log_denied(current_user, None, what)
+        abort(404)
+    if action is None:
+        action = Action.VIEW if current_user.role in ("network", "manager") else Action.CHANGE
+    resident = resident_or_404(current_user, measurement.resident_id, action, what)
+    return measurement, resident
+
+
+@bp.route("/residents/<int:resident_id>/measurements/new", methods=["GET", "POST"])
+@require_role(Role.COACH)
+def start(resident_id: int):
+    resident = resident_or_404(current_user, resident_id, Action.CHANGE, "measurement start")
+    draft = services.open_draft(db.session(), resident)
+    form = StartForm()
+    questionnaires = registry().latest_all()
+    language = _language()
+    form.questionnaire.choices = choices((q.key, q.title.get(language)) for q in questionnaires)
+    form.optional_domains.choices = choices(
+        (d.key, d.title.get(language)) for q in questionnaires for d in q.optional_domains
+    )
+    if form.validate_on_submit():
+        try:
+            measurement = services.start(
+                db.session(),
+                resident,
+                current_user,
+                form.questionnaire.data,
+                form.optional_domains.data or [],
+                form.present.data,
+                form.mode.data,
+            )
+        except ValueError:
+            form.optional_domains.errors.append(
+                _("This extra life domain is not part of that questionnaire.")
+            )
+        else:
+            if measurement.mode == "own_device":
+                flash(
+                    _(
+                        "The measurement is ready. The resident can now fill it in on their own account."
+                    ),
+                    "success",
+                )
+                return redirect(url_for("residents.detail", resident_id=resident.id))
+            return redirect(
+                url_for(
+                    "measurements.fill",
+                    measurement_id=measurement.id,
+                    perspective="resident",
+                    step=1,
+                )
+            )
+    return render_template(
+        "measurements/start.html",
+        form=form,
+        resident=resident,
+        draft=draft,
+        questionnaires=questionnaires,
+        language=language,
+    ), 400 if form.errors else 200
+
+
+@bp.route("/measurements/<int:measurement_id>/fill/<perspective>")
+@login_required
+def resume(measurement_id: int, perspective: str):
+    measurement, _resident = _load(measurement_id, "measurement resume")
+    step = max(
+        1, services.resume_step(measurement, perspective) if perspective in PERSPECTIVES else 1
+    )
+    return redirect(
+        url_for(
+            "measurements.fill", measurement_id=measurement.id, perspective=perspective, step=step
+        )
+    )
+
+
+def _step_context(measurement, resident, perspective: str, step: int):
+    screens = services.items(measurement)
+    if perspective not in services.perspectives_for(
+        db.session(), current_user, measurement, resident
+    ):
+        abort(403)
+    if not 1 <= step <= len(screens):
+        abort(404)
+    return screens, screens[step - 1]
+
+
+@bp.route(
+    "/measurements/<int:measurement_id>/fill/<perspective>/<int:step>", methods=["GET", "POST"]
+)
+@login_required
+def fill(measurement_id: int, perspective: str, step: int):
+    measurement, resident = _load(measurement_id, "measurement answer")
+    if perspective not in PERSPECTIVES:
+        abort(404)
+    session = db.session()
+    if measurement.status != "draft":
+        if request.method == "POST":
+            return _locked_response(measurement)
+        return redirect(url_for("measurements.summary", measurement_id=measurement.id))
+    screens, item = _step_context(measurement, resident, perspective, step)
+    questionnaire = services.questionnaire_of(measurement)
+    language = _language()
+    existing = services.answers(session, measurement, perspective).get(item.key)
+    form = StepForm(obj=None)
+    form.answer.choices = answer_choices(questionnaire, item, language)
+    if request.method == "GET":
+        services.remember_step(session, measurement, perspective, step)
+        if existing is not None:
+            form.answer.data = key_of(existing)
+            form.wants_to_talk.data = existing.wants_to_talk
+            form.wants_to_work.data = existing.wants_to_work
+            form.note.data = existing.note
+        form.version.data = existing.version if existing else 0
+    autosave = request.headers.get("X-Wattelt-Autosave") == "1"
+    conflict = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            if autosave:
+                return jsonify(saved=False, errors=form.errors), 400
+            return _render_step(
+                form, measurement, resident, perspective, step, screens, item, questionnaire
+            ), 400
+        action = request.form.get("action", "next")
+        given = (
+            form.answer.data or form.wants_to_talk.data or form.wants_to_work.data or form.note.data
+        )
+        if action != "skip" and (given or existing is not None):
+            value, special = answer_from_key(questionnaire, item, form.answer.data)
+            try:
+                expected = int(form.version.data or 0)
+                saved = services.save_answer(
+                    session,
+                    measurement,
+                    perspective,
+                    item.key,
+                    value=value,
+                    special=special,
+                    wants_to_talk=bool(form.wants_to_talk.data) and not item.is_grade,
+                    wants_to_work=bool(form.wants_to_work.data) and not item.is_grade,
+                    note=form.note.data,
+                    expected_version=expected,
+                    user=current_user,
+                )
+            except (services.Conflict, ValueError) as error:
+                conflict = getattr(error, "current", None)
+                if autosave:
+                    return jsonify(saved=False, conflict=True), 409
+                form.version.data = conflict.version if conflict else 0
+                return _render_step(
+                    form,
+                    measurement,
+                    resident,
+                    perspective,
+                    step,
+                    screens,
+                    item,
+                    questionnaire,
+                    conflict=conflict or True,
+                ), 409
+            if autosave:
+                return jsonify(saved=True, version=saved.version)
+        elif autosave:
+            return jsonify(saved=False)
+        target = {"back": step - 1, "summary": len(screens) + 1}.get(action, step + 1)
+        if target < 1:
+            target = 1
+        if target > len(screens):
+            services.remember_step(session, measurement, perspective, len(screens))
+            return redirect(
+                url_for(
+                    "measurements.summary", measurement_id=measurement.id, perspective=perspective
+                )
+            )
+        services.remember_step(session, measurement, perspective, target)
+        return redirect(
+            url_for(
+                "measurements.fill",
+                measurement_id=measurement.id,
+                perspective=perspective,
+                step=target,
+            )
+        )
+    return _render_step(
+        form,
+        measurement,
+        resident,
+        perspective,
+        step,
+        screens,
+        item,
+        questionnaire,
+        conflict=conflict,
+    )
+
+
+def _render_step(
+    form, measurement, resident, perspective, step, screens, item, questionnaire, conflict=None
+):
+    language = _language()
+    return render_template(
+        "measurements/step.html",
+        form=form,
+        measurement=measurement,
+        resident=resident,
+        perspective=perspective,
+        step=step,
+        total=len(screens),
+        item=item,
+        questionnaire=questionnaire,
+        language=language,
+        conflict=conflict,
+        conflict_label=_answer_label(questionnaire, item, conflict, language),
+    )
+
+
+def _answer_label(questionnaire, item, answer, language) -> str | None:
+    if answer is None or answer is True:
+        return None
+    key = key_of(answer)
+    for choice in answer_choices(questionnaire, item, language):
+        if choice.value == key:
+            return str(choice.label)
+    return _("no answer")
+
+
+def _locked_response(measurement):
+    flash(
+        _("This measurement is finished and locked. A professional can correct an answer."), "error"
+    )
+    return redirect(url_for("measurements.summary", measurement_id=measurement.id)), 303
+
+
+@bp.route("/measurements/<int:measurement_id>/summary")
+@login_required
+def summary(measurement_id: int):
+    measurement, resident = _load(measurement_id, "measurement summary", Action.VIEW)
+    session = db.session()
+    questionnaire = services.questionnaire_of(measurement)
+    language = _language()
+    mine = services.perspectives_for(session, current_user, measurement, resident)
+    # A network member sees their own view only; the others see all three side by side.
+    shown = ["network"] if current_user.role == Role.NETWORK.value else list(PERSPECTIVES)
+    rows = summary_rows(
+        questionnaire,
+        services.items(measurement),
+        services.answers(session, measurement),
+        shown,
+        language,
+    )
+    perspective = (
+        request.args.get("perspective")
+        if request.args.get("perspective") in mine
+        else (mine[0] if mine else None)
+    )
+    may_complete = (
+        measurement.status == "draft"
+        and current_user.role in (Role.COACH.value, Role.RESIDENT.value)
+        and bool(mine)
+    )
+    return render_template(
+        "measurements/summary.html",
+        measurement=measurement,
+        resident=resident,
+        questionnaire=questionnaire,
+        rows=rows,
+        shown=[p for p in shown if any(row["answers"].get(p) for row in rows) or p == "resident"],
+        mine=mine,
+        perspective=perspective,
+        may_complete=may_complete,
+        may_correct=measurement.status == "completed"
+        and current_user.role == Role.COACH.value
+        and bool(mine),
+        corrections=services.corrections(session, measurement)
+        if current_user.role_enum.is_professional
+        else [],
+        action_form=EmptyForm(),
+        present_labels=PRESENT_LABELS,
+        mode_labels=MODE_LABELS,
+        language=language,
+    )
+
+
+@bp.route("/measurements/<int:measurement_id>/complete", methods=["POST"])
+@login_required
+def complete(measurement_id: int):
+    measurement, resident = _load(measurement_id, "measurement complete")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if current_user.role not in (
+        Role.COACH.value,
+        Role.RESIDENT.value,
+    ) or not services.perspectives_for(db.session(), current_user, measurement, resident):
+        abort(403)
+    if services.complete(db.session(), measurement, current_user):
+        flash(_("Well done! The measurement is finished and saved."), "success")
+    else:
+        flash(_("This measurement was already finished."), "info")
+    return redirect(url_for("measurements.summary", measurement_id=measurement.id))
+
+
+@bp.route(
+    "/measurements/<int:measurement_id>/correct/<perspective>/<item_key>", methods=["GET", "POST"]
+)
+@require_role(Role.COACH)
+def correct(measurement_id: int, perspective: str, item_key: str):
+    measurement, resident = _load(measurement_id, "measurement correction", Action.CHANGE)
+    if measurement.status != "completed" or perspective not in PERSPECTIVES:
+        abort(404)
+    session = db.session()
+    item = next((i for i in services.items(measurement) if i.key == item_key), None)
+    answer = services.answers(session, measurement, perspective).get(item_key)
+    if item is None or answer is None:
+        abort(404)
+    questionnaire = services.questionnaire_of(measurement)
+    form = CorrectionForm()
+    form.answer.choices = answer_choices(questionnaire, item, _language())
+    if request.method == "GET":
+        form.answer.data = key_of(answer)
+    if form.validate_on_submit():
+        value, special = answer_from_key(questionnaire, item, form.answer.data)
+        services.correct(
+            session, measurement, answer, value, special, form.reason.data, current_user
+        )
+        flash(_("The answer is corrected. The old answer is kept in the history."), "success")
+        return redirect(
+            url_for("measurements.summary", measurement_id=measurement.id) + "#corrections"
+        )
+    return render_template(
+        "measurements/correct.html",
+        form=form,
+        measurement=measurement,
+        resident=resident,
+        item=item,
+        questionnaire=questionnaire,
+        perspective=perspective,
+        language=_language(),
+    ), 400 if form.errors else 200
