@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from helpers.browser import assert_no_axe_violations
+from helpers.browser import assert_no_axe_violations, browser_login
 from helpers.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -37,21 +37,6 @@ def people(
         "network": carer,
         "sanne": sanne,
     }
-
-
-def browser_login(page, user, password=PASSWORD):
-    if user.email:
-        page.goto("/login")
-        form = page.locator("form:has(input[name=password])")
-        form.locator("input[name=email]").fill(user.email)
-    else:
-        page.goto("/inloggen")
-        form = page.locator("form:has(input[name=password])")
-        form.locator("input[name=username]").fill(user.username)
-    form.locator("input[name=password]").fill(password)
-    form.locator("[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator("form[action='/logout']").count() == 1, page.url
 
 
 PAGES = {

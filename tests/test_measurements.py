@@ -404,3 +404,64 @@ def test_starting_with_a_domain_from_another_questionnaire_is_refused(
     )
     assert response.status_code == 400
     assert db_session.exec(select(func.count()).select_from(Measurement)).one() == 0
+
+
+def test_one_unfinished_measurement_at_a_time_and_a_stopped_one_is_kept(
+    team, client, login, db_session
+):
+    login(client, team["coach"])
+    mid = _start(client, team["sanne"])
+    client.post(f"/measurements/{mid}/fill/resident/1", data={"answer": "2", "version": "0"})
+    again = client.post(
+        f"/residents/{team['sanne'].id}/measurements/new",
+        data={"questionnaire": "wattelt", "present": "coach", "mode": "together"},
+    )
+    assert again.status_code == 409
+    assert "nog niet af" in again.get_data(as_text=True)
+    assert db_session.exec(select(func.count()).select_from(Measurement)).one() == 1
+
+    assert client.post(f"/measurements/{mid}/stop").status_code == 302
+    stopped = _measurement(db_session)
+    assert stopped.status == "stopped"
+    assert len(_answers(db_session)) == 1  # nothing is thrown away
+    late = client.post(f"/measurements/{mid}/fill/resident/2", data={"answer": "4", "version": "0"})
+    assert late.status_code == 303 and len(_answers(db_session)) == 1
+    assert "telt niet mee" in client.get(f"/measurements/{mid}/summary").get_data(as_text=True)
+    # Now a new one can start.
+    assert _start(client, team["sanne"]) != mid
+
+
+def test_a_completed_measurement_cannot_be_stopped(team, client, login, db_session):
+    login(client, team["coach"])
+    mid = _start(client, team["sanne"])
+    client.post(f"/measurements/{mid}/complete")
+    client.post(f"/measurements/{mid}/stop")
+    assert _measurement(db_session).status == "completed"
+
+
+def test_own_device_needs_the_residents_own_account(team, client, login, make_resident, db_session):
+    login(client, team["coach"])
+    no_account = make_resident(organisation=None, coach=team["coach"], case_director=team["coach"])
+    response = client.post(
+        f"/residents/{no_account.id}/measurements/new",
+        data={"questionnaire": "wattelt", "present": "alone", "mode": "own_device"},
+    )
+    assert response.status_code == 400
+    assert "nog geen account" in response.get_data(as_text=True)
+    assert db_session.exec(select(func.count()).select_from(Measurement)).one() == 0
+
+
+def test_network_member_who_is_there_answers_on_the_shared_device(team, client, login, db_session):
+    login(client, team["coach"])
+    mid = _start(client, team["sanne"], present="coach_network")
+    assert (
+        client.post(
+            f"/measurements/{mid}/fill/network/1", data={"answer": "3", "version": "0"}
+        ).status_code
+        == 302
+    )
+    assert _answers(db_session, "network")[registry().default().domains[0].key].value == 3
+    # Without the network there, the coach cannot type a network view.
+    client.post(f"/measurements/{mid}/stop")
+    other = _start(client, team["sanne"], present="coach")
+    assert client.get(f"/measurements/{other}/fill/network/1").status_code == 403

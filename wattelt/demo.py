@@ -227,12 +227,15 @@ def _measurements(session: Session, rng: random.Random, residents, sanne, users)
             perspectives.append("coach")
         if resident.id == sanne.id or rng.random() < 0.15:
             perspectives.append("network")
+        # The resident's own view per domain; the coach and the network mostly see it the same
+        # way, sometimes a step or two apart (the difference the summary marks).
+        own = {d.key: max(1, min(5, round(rng.gauss(level, 0.9)))) for d in domains}
         for perspective in perspectives:
             for domain in domains:
                 special = None
-                value = max(1, min(5, round(rng.gauss(level, 0.9))))
+                value = own[domain.key]
                 if perspective != "resident":
-                    value = max(1, min(5, value + rng.choice([-2, -1, 0, 0, 0, 1])))
+                    value = max(1, min(5, value + rng.choice([-2, -1, 0, 0, 0, 0, 0, 1])))
                 if rng.random() < 0.05:
                     special, value = rng.choice(["dont_know", "rather_not"]), None
                 low = value is not None and value <= 2

@@ -17,6 +17,8 @@ import pytest
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from helpers.factories import PASSWORD
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -104,3 +106,19 @@ def assert_no_axe_violations(page, context: str | list | dict | None = None) -> 
             )
             lines.append(f"    at {target}: {node.get('html', '')[:200]}")
     pytest.fail("\n".join(lines), pytrace=False)
+
+
+def browser_login(page, user, password: str = PASSWORD) -> None:
+    """Log ``user`` in through the form that fits their role."""
+    if user.email:
+        page.goto("/login")
+        form = page.locator("form:has(input[name=password])")
+        form.locator("input[name=email]").fill(user.email)
+    else:
+        page.goto("/inloggen")
+        form = page.locator("form:has(input[name=password])")
+        form.locator("input[name=username]").fill(user.username)
+    form.locator("input[name=password]").fill(password)
+    form.locator("[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("form[action='/logout']").count() == 1, page.url

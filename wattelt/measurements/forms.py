@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     HiddenField,
     RadioField,
-    SelectField,
     SelectMultipleField,
     TextAreaField,
 )
@@ -32,7 +31,11 @@ MODE_LABELS = {
 
 
 class StartForm(FlaskForm):
-    questionnaire = SelectField(_l("Questionnaire"), validate_choice=True)
+    questionnaire = RadioField(
+        _l("Questionnaire"),
+        validate_choice=True,
+        validators=[InputRequired(_l("Choose a questionnaire."))],
+    )
     optional_domains = SelectMultipleField(
         _l("Extra life domains"),
         validate_choice=True,

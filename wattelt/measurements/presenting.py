@@ -114,7 +114,7 @@ def summary_rows(
                 "title": screen.domain.title.get(language)
                 if screen.domain
                 else questionnaire.grade.title.get(language),
-                "icon": screen.domain.icon if screen.domain else None,
+                "icon": screen.domain.icon if screen.domain else questionnaire.grade.icon,
                 "answers": row_answers,
                 "differs": bool(compared and compared.differs),
                 "talk": bool(resident and resident.wants_to_talk),

@@ -51,6 +51,8 @@ def start(resident_id: int):
     questionnaires = registry().latest_all()
     language = _language()
     form.questionnaire.choices = choices((q.key, q.title.get(language)) for q in questionnaires)
+    if request.method == "GET":
+        form.questionnaire.data = questionnaires[0].key
     form.optional_domains.choices = choices(
         (d.key, d.title.get(language)) for q in questionnaires for d in q.optional_domains
     )
@@ -64,6 +66,25 @@ def start(resident_id: int):
                 form.optional_domains.data or [],
                 form.present.data,
                 form.mode.data,
+            )
+        except services.DraftExists as exists:
+            draft = exists.draft
+            flash(_("There is already a measurement that is not finished."), "error")
+            return render_template(
+                "measurements/start.html",
+                form=form,
+                resident=resident,
+                draft=draft,
+                questionnaires=questionnaires,
+                language=language,
+                stop_form=EmptyForm(),
+            ), 409
+        except services.NoAccount:
+            form.mode.errors.append(
+                _(
+                    "This resident has no account yet. Make a login link first, or fill it in "
+                    "together on this device."
+                )
             )
         except ValueError:
             form.optional_domains.errors.append(
@@ -93,6 +114,7 @@ def start(resident_id: int):
         draft=draft,
         questionnaires=questionnaires,
         language=language,
+        stop_form=EmptyForm(),
     ), 400 if form.errors else 200
 
 
@@ -294,6 +316,9 @@ def summary(measurement_id: int):
         and current_user.role in (Role.COACH.value, Role.RESIDENT.value)
         and bool(mine)
     )
+    may_stop = (
+        measurement.status == "draft" and current_user.role == Role.COACH.value and bool(mine)
+    )
     return render_template(
         "measurements/summary.html",
         measurement=measurement,
@@ -304,6 +329,7 @@ def summary(measurement_id: int):
         mine=mine,
         perspective=perspective,
         may_complete=may_complete,
+        may_stop=may_stop,
         may_correct=measurement.status == "completed"
         and current_user.role == Role.COACH.value
         and bool(mine),
@@ -332,6 +358,22 @@ def complete(measurement_id: int):
         flash(_("Well done! The measurement is finished and saved."), "success")
     else:
         flash(_("This measurement was already finished."), "info")
+    return redirect(url_for("measurements.summary", measurement_id=measurement.id))
+
+
+@bp.route("/measurements/<int:measurement_id>/stop", methods=["POST"])
+@require_role(Role.COACH)
+def stop(measurement_id: int):
+    measurement, _resident = _load(measurement_id, "measurement stop", Action.CHANGE)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if services.stop(db.session(), measurement, current_user):
+        flash(
+            _("The measurement is stopped. Its answers are kept, but it does not count."),
+            "success",
+        )
+    else:
+        flash(_("Only a measurement that is not finished can be stopped."), "error")
     return redirect(url_for("measurements.summary", measurement_id=measurement.id))
 
 

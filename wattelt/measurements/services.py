@@ -39,6 +39,18 @@ class Locked(Exception):
     """The measurement is completed; only a recorded correction may change it."""
 
 
+class DraftExists(Exception):
+    """The resident already has an unfinished measurement; go on with it or stop it first."""
+
+    def __init__(self, draft: Measurement):
+        super().__init__("an unfinished measurement exists")
+        self.draft = draft
+
+
+class NoAccount(Exception):
+    """On the resident's own device they answer in their own account, which they do not have."""
+
+
 @dataclass(frozen=True)
 class Item:
     """One screen: a life domain, or the overall grade at the end."""
@@ -71,6 +83,11 @@ def start(
     allowed = {d.key for d in questionnaire.optional_domains}
     if not set(optional_keys) <= allowed or present not in PRESENT or mode not in MODES:
         raise ValueError("not part of this questionnaire")
+    draft = open_draft(db, resident)
+    if draft is not None:
+        raise DraftExists(draft)
+    if mode == "own_device" and resident.account_id is None:
+        raise NoAccount
     measurement = Measurement(
         resident_id=resident.id,
         questionnaire_key=questionnaire.key,
@@ -102,9 +119,13 @@ def perspectives_for(
         ).first()
         return ["network"] if member is not None else []
     if role is Role.COACH and can(db, user, Action.CHANGE, resident):
-        # Together on one device the coach taps what the resident says; on the resident's own
-        # device only the resident answers for themself.
-        return ["resident", "coach"] if measurement.mode == "together" else ["coach"]
+        # Together on one device the coach taps what the resident (and a network member who is
+        # there) says; on the resident's own device only the resident answers for themself.
+        if measurement.mode != "together":
+            return ["coach"]
+        if measurement.present in ("network", "coach_network"):
+            return ["resident", "coach", "network"]
+        return ["resident", "coach"]
     return []
 
 
@@ -210,6 +231,17 @@ def complete(db: Session, measurement: Measurement, user: User) -> bool:
         update(Measurement)
         .where(col(Measurement.id) == measurement.id, col(Measurement.status) == "draft")
         .values(status="completed", completed_at=utcnow(), completed_by_id=user.id)
+    )
+    db.refresh(measurement)
+    return result.rowcount == 1
+
+
+def stop(db: Session, measurement: Measurement, user: User) -> bool:
+    """Close a draft without finishing it. Its answers are kept; False when it was no draft."""
+    result = db.exec(
+        update(Measurement)
+        .where(col(Measurement.id) == measurement.id, col(Measurement.status) == "draft")
+        .values(status="stopped", completed_at=utcnow(), completed_by_id=user.id)
     )
     db.refresh(measurement)
     return result.rowcount == 1

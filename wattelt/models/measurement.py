@@ -14,11 +14,14 @@ OVERALL = "overall"
 class Measurement(SQLModel, table=True):
     """One meting of a resident with one exact questionnaire version, from draft to completed.
 
+    A draft that will not be finished (wrong questionnaire, the resident dropped out) is
+    ``stopped``: kept as it was, read-only, and left out of rounds and figures.
+
     The questionnaire is recorded by key and version, so changing a definition file later never
     rewrites what this measurement asked."""
 
     __table_args__ = (
-        CheckConstraint("status IN ('draft','completed')", name="status"),
+        CheckConstraint("status IN ('draft','completed','stopped')", name="status"),
         CheckConstraint("mode IN ('together','own_device')", name="mode"),
     )
 

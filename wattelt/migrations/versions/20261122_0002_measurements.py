@@ -38,7 +38,9 @@ def upgrade() -> None:
         sa.Column("coach_step", sa.Integer(), nullable=False),
         sa.Column("network_step", sa.Integer(), nullable=False),
         sa.CheckConstraint("mode IN ('together','own_device')", name=op.f("ck_measurement_mode")),
-        sa.CheckConstraint("status IN ('draft','completed')", name=op.f("ck_measurement_status")),
+        sa.CheckConstraint(
+            "status IN ('draft','completed','stopped')", name=op.f("ck_measurement_status")
+        ),
         sa.ForeignKeyConstraint(
             ["completed_by_id"], ["users.id"], name=op.f("fk_measurement_completed_by_id_users")
         ),

@@ -25,7 +25,8 @@
       busy = true;
       var data = new FormData(form);
       data.set("action", "autosave");
-      fetch(form.action || window.location.href, {
+      // Not form.action: the form's buttons are named "action", which shadows that property.
+      fetch(form.getAttribute("action") || window.location.href, {
         method: "POST",
         body: data,
         credentials: "same-origin",
