@@ -5,7 +5,16 @@ from __future__ import annotations
 from sqlmodel import func, select
 
 from wattelt.demo import DEMO_PASSWORD
-from wattelt.models import Chain, Involvement, NetworkMember, Resident, Role, User
+from wattelt.models import (
+    Answer,
+    Chain,
+    Involvement,
+    Measurement,
+    NetworkMember,
+    Resident,
+    Role,
+    User,
+)
 
 
 def test_create_first_admin_with_password(runner, client, db_session):
@@ -98,6 +107,38 @@ def test_demo_builds_a_chain_with_every_role_that_can_log_in(runner, app, db_ses
         assert response.status_code == 302, user.login_name
         assert client.get("/").status_code in (200, 302)
     assert db_session.exec(select(NetworkMember).where(NetworkMember.user_id.is_not(None))).first()
+
+
+def test_demo_has_rounds_of_measurements_all_perspectives_and_a_draft(runner, db_session):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    statuses = dict(
+        db_session.exec(select(Measurement.status, func.count()).group_by(Measurement.status)).all()
+    )
+    assert statuses["completed"] >= 40 and statuses["draft"] == 1
+    rounds = db_session.exec(
+        select(Measurement.resident_id)
+        .where(Measurement.status == "completed")
+        .group_by(Measurement.resident_id)
+        .having(func.count() >= 3)
+    ).all()
+    assert len(rounds) >= 5
+    with_all_views = db_session.exec(
+        select(Answer.measurement_id)
+        .group_by(Answer.measurement_id)
+        .having(func.count(func.distinct(Answer.perspective)) == 3)
+    ).all()
+    assert with_all_views
+    keys = set(db_session.exec(select(Measurement.questionnaire_key)).all())
+    assert keys == {"wattelt", "jong"}
+    # Only valid answers: every value is on its questionnaire's scale.
+    assert (
+        db_session.exec(
+            select(func.count())
+            .select_from(Answer)
+            .where(Answer.item != "overall", Answer.value > 5)
+        ).one()
+        == 0
+    )
 
 
 def test_demo_twice_keeps_the_data_and_reset_rebuilds(runner, db_session):
