@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from wattelt.models import Answer, Measurement
@@ -43,9 +44,8 @@ def _start_together(page, sanne) -> None:
 
 
 def _wait_saved(page) -> None:
-    page.wait_for_function(
-        "document.querySelector('.save-status').getAttribute('data-state') === 'saved'"
-    )
+    # A locator, not wait_for_function: evaluating a string would break our own CSP.
+    page.locator(".save-status[data-state=saved]").wait_for()
 
 
 def test_coach_and_resident_fill_in_everything_together(page, people, db_session):
@@ -53,7 +53,8 @@ def test_coach_and_resident_fill_in_everything_together(page, people, db_session
     _start_together(page, people["sanne"])
     labels = [o.label.get("nl") for o in DEFAULT.scale.numeric]
     for step in range(1, SCREENS + 1):
-        assert page.locator(".progress-text").inner_text() == f"Vraag {step} van {SCREENS}"
+        # Next may wait for a background save first; expect() waits for the new screen.
+        expect(page.locator(".progress-text")).to_have_text(f"Vraag {step} van {SCREENS}")
         assert page.locator("h1").count() == 1
         assert_no_axe_violations(page)
         if step == 1:

@@ -208,7 +208,7 @@ def test_closed_tab_resumes_where_it_stopped(team, app, login, db_session):
     assert re.search(r'<input checked[^>]* name="answer" type="radio" value="3">', page)
 
 
-def test_autosave_answers_right_away_with_a_version(team, client, login, db_session):
+def test_autosave_answers_right_away_with_a_version(team, app, client, login, db_session):
     login(client, team["coach"])
     mid = _start(client, team["sanne"])
     headers = {"X-Wattelt-Autosave": "1"}
@@ -224,13 +224,40 @@ def test_autosave_answers_right_away_with_a_version(team, client, login, db_sess
         headers=headers,
     )
     assert second.json == {"saved": True, "version": 2}
-    stale = client.post(
+    # Someone else whose screen still shows version 1 is refused, and the 3 stays.
+    sanne = app.test_client()
+    login(sanne, team["resident"])
+    stale = sanne.post(
         f"/measurements/{mid}/fill/resident/1",
         data={"answer": "5", "version": "1"},
         headers=headers,
     )
-    assert stale.status_code == 409
+    assert stale.status_code == 409 and stale.json == {"saved": False, "conflict": True}
     assert next(iter(_answers(db_session).values())).value == 3
+
+
+def test_own_background_save_still_on_its_way_is_no_conflict(team, client, login, db_session):
+    """Pressing Next while one's own background save is under way posts the older version;
+    that is the same person's latest choice, not someone else's change."""
+    login(client, team["coach"])
+    mid = _start(client, team["sanne"])
+    headers = {"X-Wattelt-Autosave": "1"}
+    client.post(
+        f"/measurements/{mid}/fill/resident/1",
+        data={"answer": "2", "version": "0"},
+        headers=headers,
+    )
+    client.post(
+        f"/measurements/{mid}/fill/resident/1",
+        data={"answer": "3", "version": "1"},
+        headers=headers,
+    )
+    response = client.post(
+        f"/measurements/{mid}/fill/resident/1", data={"answer": "4", "version": "1"}
+    )
+    assert response.status_code == 302
+    answer = next(iter(_answers(db_session).values()))
+    assert (answer.value, answer.version) == (4, 3)
 
 
 def test_two_people_on_one_draft_never_overwrite_each_other(team, app, login, db_session):

@@ -154,8 +154,11 @@ def save_answer(
     expected_version: int,
     user: User,
 ) -> Answer:
-    """Store one answer now. ``expected_version`` is the version the screen showed (0 = none);
-    if someone else saved in between, :class:`Conflict` is raised and nothing is written."""
+    """Store one answer now. ``expected_version`` is the version the screen showed (0 = none).
+
+    If another person saved this answer since, :class:`Conflict` is raised and nothing is
+    written. The same user's own newer save is no conflict: their background save may still be
+    on its way when they press Next, and their latest choice is what they mean."""
     if measurement.status != "draft":
         raise Locked
     fields = {
@@ -167,33 +170,44 @@ def save_answer(
         "answered_by_id": user.id,
         "answered_at": utcnow(),
     }
-    existing = db.exec(
-        select(Answer).where(
-            Answer.measurement_id == measurement.id,
-            Answer.perspective == perspective,
-            Answer.item == item,
-        )
-    ).first()
+    existing = _current(db, measurement, perspective, item)
     if existing is None:
         if expected_version != 0:
             raise Conflict(None)
         answer = Answer(measurement_id=measurement.id, perspective=perspective, item=item, **fields)
-        db.add(answer)
         try:
-            db.flush()
+            # A savepoint: losing the race must not undo the request's access-log entry.
+            with db.begin_nested():
+                db.add(answer)
         except IntegrityError:  # saved by someone else at the very same moment
-            db.rollback()
-            raise Conflict(_current(db, measurement, perspective, item)) from None
+            current = _current(db, measurement, perspective, item)
+            if current is None or current.answered_by_id != user.id:
+                raise Conflict(current) from None
+            return save_answer(
+                db,
+                measurement,
+                perspective,
+                item,
+                value=value,
+                special=special,
+                wants_to_talk=wants_to_talk,
+                wants_to_work=wants_to_work,
+                note=note,
+                expected_version=current.version,
+                user=user,
+            )
     else:
+        if existing.version != expected_version and existing.answered_by_id != user.id:
+            raise Conflict(existing)
+        # Compare-and-set on the version just read: a save by anyone in between loses nothing.
         result = db.exec(
             update(Answer)
-            .where(col(Answer.id) == existing.id, col(Answer.version) == expected_version)
-            .values(version=expected_version + 1, **fields)
+            .where(col(Answer.id) == existing.id, col(Answer.version) == existing.version)
+            .values(version=existing.version + 1, **fields)
         )
-        if result.rowcount != 1:
-            db.refresh(existing)
-            raise Conflict(existing)
         db.refresh(existing)
+        if result.rowcount != 1:
+            raise Conflict(existing)
         answer = existing
     _touch(db, measurement)
     return answer

@@ -3,7 +3,10 @@
  * Without this script the Next/Back/Skip buttons post the form and save it; with it, each
  * choice is also sent at once in the background, so a closed tab or a lost connection keeps
  * what was chosen. The server answers with the answer's new version, which the form keeps, so a
- * later save by someone else is detected instead of overwritten. */
+ * later save by someone else is detected instead of overwritten.
+ *
+ * Pressing Next while a background save is still under way waits for it, so the two requests
+ * reach the server in the order the person made them. */
 (function () {
   "use strict";
 
@@ -13,6 +16,7 @@
     var timer = null;
     var busy = false;
     var again = false;
+    var waitingSubmit = null; // the button pressed while a save was under way
 
     function say(key) {
       if (!status) return;
@@ -46,9 +50,24 @@
         say("error");
       }).then(function () {
         busy = false;
+        if (waitingSubmit) {
+          var button = waitingSubmit;
+          waitingSubmit = null;
+          again = false; // the form post carries the latest choice itself
+          if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
+          return;
+        }
         if (again) { again = false; save(); }
       });
     }
+
+    form.addEventListener("submit", function (event) {
+      window.clearTimeout(timer);
+      if (busy) {
+        event.preventDefault();
+        waitingSubmit = event.submitter || form.querySelector("button[value=next]");
+      }
+    });
 
     form.addEventListener("change", function (event) {
       if (event.target && event.target.name === "note") return;
