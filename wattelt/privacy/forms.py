@@ -66,7 +66,7 @@ def consent_form(
             field_name(choice),
             RadioField(
                 label,
-                choices=YES_NO,
+                choices=choices(YES_NO),
                 validate_choice=True,
                 validators=[InputRequired(_l("Choose yes or no."))],
                 default=None if choice.granted is None else ("yes" if choice.granted else "no"),
@@ -108,7 +108,9 @@ class MyErasureForm(FlaskForm):
 class DecisionForm(FlaskForm):
     decision = RadioField(
         _l("Your decision"),
-        choices=[("approve", _l("Approve: erase now")), ("reject", _l("Reject: keep the data"))],
+        choices=choices(
+            [("approve", _l("Approve: erase now")), ("reject", _l("Reject: keep the data"))]
+        ),
         validate_choice=True,
         validators=[InputRequired(_l("Choose approve or reject."))],
     )
@@ -122,7 +124,7 @@ class AccessLogFilterForm(FlaskForm):
     user = StringField(_l("User (name or e-mail)"), validators=[Optional(), Length(max=120)])
     action = SelectField(
         _l("What"),
-        choices=[("", _l("Everything"))] + list(ACTION_LABELS.items()),
+        choices=choices([(None, _l("Everything"))] + list(ACTION_LABELS.items())),
         validate_choice=True,
         validators=[Optional()],
     )
