@@ -3,7 +3,7 @@ residents), and "who looked at my data" for the resident, in plain words."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_login import current_user
 
@@ -50,7 +50,12 @@ def _review(resident: Resident | None = None):
         more=more,
         resident=resident,
         actions=ACTION_LABELS,
-        args={k: v for k, v in request.args.items() if k != "page"},
+        page_url=lambda number: url_for(
+            request.endpoint,
+            **(request.view_args or {}),
+            **{k: v for k, v in request.args.items() if k != "page"},
+            page=number,
+        ),
     ), status
 
 
