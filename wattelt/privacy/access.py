@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import case, func, or_
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
@@ -71,15 +71,21 @@ def who_looked(db: Session, resident: Resident, own_user_id: int, limit: int = 2
     """Per day, organisation, role and kind of access, newest first; the resident's own visits
     are left out (they know those)."""
     day = func.date(AccessLog.at)
+    # Seeing a code in a list, or reviewing the log, is told apart from looking at the data.
+    kind = case(
+        (col(AccessLog.what).like("%(code only)"), "code"),
+        (AccessLog.what == "access log", "log"),
+        else_=AccessLog.action,
+    )
     rows = db.exec(
-        select(day, Organisation.name, AccessLog.role, AccessLog.action, func.count())
+        select(day, Organisation.name, AccessLog.role, kind, func.count())
         .join(User, col(User.id) == AccessLog.user_id, isouter=True)
         .join(Organisation, col(Organisation.id) == User.organisation_id, isouter=True)
         .where(
             AccessLog.resident_id == resident.id,
             or_(col(AccessLog.user_id).is_(None), AccessLog.user_id != own_user_id),
         )
-        .group_by(day, Organisation.name, AccessLog.role, AccessLog.action)
+        .group_by(day, Organisation.name, AccessLog.role, kind)
         .order_by(day.desc(), Organisation.name)
         .limit(limit)
     ).all()

@@ -66,7 +66,10 @@ def index():
             .with_only_columns(col(Resident.id))
         ).all()
     )
-    log_access(current_user, shown, "view", "resident list")
+    log_access(current_user, [i for i in shown if i in shared], "view", "resident list")
+    log_access(
+        current_user, [i for i in shown if i not in shared], "view", "resident list (code only)"
+    )
     return render_template(
         "residents/index.html",
         form=form,
