@@ -49,7 +49,7 @@ def test_only_own_organisation_or_consent_gives_access(world, client, login, who
     page = response.get_data(as_text=True)
     if status == 403:
         assert MISSING in page and world["sanne"].code in page
-        assert "1987" not in page and "3531" not in page  # no person-level data
+        assert "1984" not in page and "3531" not in page  # no person-level data
     if status == 404:
         assert world["sanne"].code not in page
 
@@ -58,7 +58,7 @@ def test_without_consent_the_list_shows_only_the_code(world, client, login):
     login(client, world["ggz_coach"])
     page = client.get("/residents/").get_data(as_text=True)
     assert world["sanne"].code in page
-    assert "1987" not in page and "3531" not in page
+    assert "1984" not in page and "3531" not in page
     assert "alleen de code" in page
 
 

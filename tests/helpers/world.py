@@ -115,7 +115,7 @@ def build(app: Flask) -> dict:
         case_director=people["coach"],
         account=people["sanne_account"],
         postcode4="3531",
-        birth_year=1987,
+        birth_year=1984,
     )
     involve(app, sanne, mee, people["mee_coach"])
     involve(app, sanne, ggz, people["ggz_coach"])
