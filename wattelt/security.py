@@ -5,7 +5,7 @@ no inline scripts, nothing from another host. Pages load nothing from elsewhere 
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -23,8 +23,23 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def _has_nul(multidict) -> bool:
+    return any("\x00" in value for values in multidict.listvalues() for value in values)
+
+
 def init_app(app: Flask) -> None:
     production = app.config["WATTELT_ENV"] == "production"
+
+    @app.before_request
+    def _refuse_nul():
+        # PostgreSQL cannot store or even compare a NUL character in text: refuse it up front
+        # with the "something went wrong with the form" page instead of failing deep inside.
+        if (
+            "\x00" in request.path
+            or _has_nul(request.args)
+            or (request.method == "POST" and _has_nul(request.form))
+        ):
+            abort(400)
 
     @app.after_request
     def _headers(response):
