@@ -65,7 +65,7 @@ def two_factor_login():
     status = 200
     if form.validate_on_submit():
         session_db = db.session()
-        key = "2fa:" + user.login_id
+        key = f"2fa:{user.id}"  # not the login id: that changes on every logout
         address = request.remote_addr or ""
         verdict = throttle.check(session_db, key, address)
         if verdict.blocked:
