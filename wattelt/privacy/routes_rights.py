@@ -24,6 +24,7 @@ from wattelt.privacy.forms import (
     ErasureRequestForm,
     MyErasureForm,
 )
+from wattelt.privacy.presenting import readable
 from wattelt.privacy.routes_consent import own_resident
 
 
@@ -38,7 +39,12 @@ def _export_html(resident: Resident, easy: bool, json_url: str):
     sections = rights.export_sections(db.session(), resident)
     log_access(current_user, resident.id, "export", "export page")
     return render_template(
-        "privacy/export.html", resident=resident, sections=sections, easy=easy, json_url=json_url
+        "privacy/export.html",
+        resident=resident,
+        sections=sections,
+        easy=easy,
+        json_url=json_url,
+        export_value=readable,
     )
 
 

@@ -46,9 +46,33 @@
         say("error");
       }).then(function () {
         busy = false;
-        if (again) { again = false; save(); }
+        if (again) { again = false; save(); return; }
+        if (waiting) { var button = waiting.button; waiting = null; submitWith(button); }
       });
     }
+
+    // A Next pressed while a choice is still being saved would carry the old version and meet
+    // its own save as a conflict: wait for the save, then go on with the new version.
+    var waiting = null;
+    function submitWith(button) {
+      if (form.requestSubmit) {
+        form.requestSubmit(button || undefined);
+        return;
+      }
+      if (button && button.name) {
+        var chosen = document.createElement("input");
+        chosen.type = "hidden";
+        chosen.name = button.name;
+        chosen.value = button.value;
+        form.appendChild(chosen);
+      }
+      form.submit();
+    }
+    form.addEventListener("submit", function (event) {
+      if (!busy) return;
+      event.preventDefault();
+      waiting = { button: event.submitter || null };
+    });
 
     form.addEventListener("change", function (event) {
       if (event.target && event.target.name === "note") return;
