@@ -210,6 +210,9 @@ def record_choices(
     allowed = {("count", None)} | {("share", org.id) for org in partner_organisations(db, resident)}
     if not set(choices) <= allowed:
         raise ValueError("consent for an organisation that is not a partner of this resident")
+    # Lock the resident's row (PostgreSQL; SQLite writes one at a time anyway), so two people
+    # saving at the same moment cannot both pass the version check.
+    db.exec(select(Resident.id).where(Resident.id == resident.id).with_for_update())
     if consent_version(db, resident) != expected_version:
         raise ConsentConflict
     current = {
