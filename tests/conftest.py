@@ -255,3 +255,11 @@ def page(request, browser, live_server):
     if report is not None and report.failed:
         page.screenshot(path=artifact_path(request.node.nodeid, ".png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def world(app) -> dict:
+    """A chain with a resident for every kind of access (see ``helpers/world.py``)."""
+    from helpers import world as privacy_world
+
+    return privacy_world.build(app)

@@ -124,7 +124,21 @@ def test_involving_a_chain_partner_gives_them_access(team, make_resident, client
         data={"organisation_id": str(team["mee"].id), "professional_id": str(team["mee_coach"].id)},
     )
     assert response.status_code == 302
+    # Involved, but the resident has not consented to MEE yet: only that they exist.
+    assert mee_client.get(f"/residents/{resident.id}").status_code == 403
+    _consent_to(client, resident, team["mee"])
     assert mee_client.get(f"/residents/{resident.id}").status_code == 200
+
+
+def _consent_to(client, resident, organisation) -> None:
+    """The resident's coach records the resident's consent for ``organisation``."""
+    page = client.get(f"/residents/{resident.id}/consent").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    response = client.post(
+        f"/residents/{resident.id}/consent",
+        data={"version": version, "count": "no", f"share_{organisation.id}": "yes"},
+    )
+    assert response.status_code == 302
 
 
 def test_organisation_outside_the_chain_cannot_be_involved(
@@ -194,6 +208,7 @@ def test_ending_an_involvement_ends_access(team, make_resident, client, login, a
     mee_involvement = db_session.exec(
         select(Involvement).where(Involvement.organisation_id == team["mee"].id)
     ).one()
+    _consent_to(client, resident, team["mee"])
     mee_client = app.test_client()
     login(mee_client, team["mee_coach"])
     assert mee_client.get(f"/residents/{resident.id}").status_code == 200

@@ -77,6 +77,7 @@ def configure_blueprints(app: Flask) -> None:
     from wattelt.errors import init_app as init_errors
     from wattelt.main import bp as main_bp
     from wattelt.measurements import bp as measurements_bp
+    from wattelt.privacy import bp as privacy_bp
     from wattelt.residents import bp as residents_bp
 
     app.register_blueprint(main_bp)
@@ -84,6 +85,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(residents_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(measurements_bp)
+    app.register_blueprint(privacy_bp)
     init_errors(app)
 
 

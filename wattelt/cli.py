@@ -167,8 +167,29 @@ def demo(reset: bool) -> None:
     click.echo(summary)
 
 
+@click.command("retention")
+@click.option("--flag", is_flag=True, help="Also flag them for erasure (a person approves).")
+@click.option("--months", type=int, default=None, help="Instead of WATTELT_RETENTION_MONTHS.")
+@with_appcontext
+def retention(flag: bool, months: int | None) -> None:
+    """List residents without activity for longer than the retention period."""
+    from wattelt.privacy import rights
+
+    months = months or current_app.config["RETENTION_MONTHS"]
+    with db.standalone_session() as session:
+        residents = rights.inactive_residents(session, months)
+        for resident in residents:
+            click.echo(f"{resident.code}\tadded {resident.created_at:%Y-%m-%d}")
+        if flag:
+            flagged = rights.flag_inactive(session, months)
+            click.echo(f"{len(flagged)} resident(s) flagged for erasure; approve them in Wattelt.")
+        else:
+            click.echo(f"{len(residents)} resident(s) without activity for {months} months.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(create_user)
     app.cli.add_command(demo)
+    app.cli.add_command(retention)

@@ -30,6 +30,8 @@ SETTINGS: list[tuple[str, str, object, type]] = [
     ("WATTELT_SUPPRESSION_THRESHOLD", "SUPPRESSION_THRESHOLD", 10, int),
     ("WATTELT_QUESTIONNAIRE_DIR", "QUESTIONNAIRE_DIR", None, str),
     ("WATTELT_PROXY_HOPS", "PROXY_HOPS", 0, int),
+    ("WATTELT_RETENTION_MONTHS", "RETENTION_MONTHS", 24, int),
+    ("WATTELT_REQUIRE_2FA_ROLES", "REQUIRE_2FA_ROLES", None, str),
     ("WATTELT_LOG_LEVEL", "LOG_LEVEL", "INFO", str),
 ]
 
@@ -61,6 +63,21 @@ def load_config(
     if int(config["SUPPRESSION_THRESHOLD"]) < 5:  # type: ignore[arg-type]
         raise ConfigError("WATTELT_SUPPRESSION_THRESHOLD may not be below 5")
 
+    if int(config["RETENTION_MONTHS"]) < 1:  # type: ignore[arg-type]
+        raise ConfigError("WATTELT_RETENTION_MONTHS must be at least 1")
+    # Admins and policymakers need a second factor in production unless said otherwise.
+    roles = config["REQUIRE_2FA_ROLES"]
+    if roles is None:
+        roles = "admin,policymaker" if production else ""
+    wanted = {r.strip().lower() for r in str(roles).split(",") if r.strip()}
+    unknown = wanted - {"admin", "policymaker", "manager", "coach"}
+    if unknown:
+        raise ConfigError(
+            "WATTELT_REQUIRE_2FA_ROLES may name admin, policymaker, manager and coach only, "
+            f"got {', '.join(sorted(unknown))}"
+        )
+    config["REQUIRE_2FA_ROLES"] = frozenset(wanted)
+
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "wattelt.sqlite")
 
@@ -75,7 +92,8 @@ def load_config(
 
     idle = timedelta(minutes=int(config["SESSION_IDLE_MINUTES"]))  # type: ignore[arg-type]
     config.update(
-        SESSION_COOKIE_NAME="wattelt_session",
+        # __Host-: the browser sends it only over HTTPS, to this host, for every path.
+        SESSION_COOKIE_NAME="__Host-wattelt_session" if production else "wattelt_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=production,

@@ -11,7 +11,11 @@ Rules (DOMAIN.md, "Who uses it"):
 * resident: themself; network member: the resident who invited them, read-only;
 * policymaker and admin: no person-level data at all (they see aggregates only).
 
-Consent (a later issue) narrows the coach and manager rules further; it plugs in here.
+Consent narrows the coach and manager rules (see ``wattelt.consent.services``): an involved
+organisation that is not the resident's own sees person-level data only with the resident's
+consent for that organisation. Without it, :func:`known_residents` still lists the resident
+(code only), and :func:`resident_or_404` answers with a "consent is missing" page (403, logged
+as denied). The resident's own access, the network's and the case director's are not affected.
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ from __future__ import annotations
 from datetime import date
 from enum import StrEnum
 
-from flask import abort, request
+from flask import abort, has_request_context, make_response, render_template, request
 from sqlalchemy import false, insert
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, or_, select
 
 from wattelt import db
+from wattelt.consent import services as consent
 from wattelt.models import AccessLog, Involvement, NetworkMember, Resident, Role, User, utcnow
 
 
@@ -48,11 +53,14 @@ def _involved_org_residents(organisation_id: int | None):
 
 
 def visible_residents(user: User) -> Select:
-    """A query of the residents this user may see; empty for roles without person-level access."""
+    """A query of the residents whose person-level data this user may see (consent included);
+    empty for roles without person-level access."""
     query = select(Resident)
     role = user.role_enum
     if role in (Role.COACH, Role.MANAGER):
-        allowed = col(Resident.id).in_(_involved_org_residents(user.organisation_id))
+        allowed = col(Resident.id).in_(
+            _involved_org_residents(user.organisation_id)
+        ) & consent.may_see_person_data(user.organisation_id)
         if role is Role.COACH:
             allowed = or_(allowed, Resident.case_director_id == user.id)
         return query.where(allowed)
@@ -67,6 +75,60 @@ def visible_residents(user: User) -> Select:
     return query.where(false())
 
 
+def known_residents(user: User) -> Select:
+    """The residents in the records of the user's organisation, with or without consent.
+
+    For lists that show the code and nothing else; everything more goes through
+    :func:`visible_residents`."""
+    role = user.role_enum
+    if role in (Role.COACH, Role.MANAGER):
+        allowed = col(Resident.id).in_(_involved_org_residents(user.organisation_id))
+        if role is Role.COACH:
+            allowed = or_(allowed, Resident.case_director_id == user.id)
+        return select(Resident).where(allowed)
+    return visible_residents(user)
+
+
+def _involved(session: Session, organisation_id: int | None, resident: Resident) -> bool:
+    if organisation_id is None:
+        return False
+    return (
+        session.exec(
+            _involved_org_residents(organisation_id).where(Involvement.resident_id == resident.id)
+        ).first()
+        is not None
+    )
+
+
+def consent_missing(session: Session, user: User | None, resident: Resident) -> bool:
+    """Is ``user``'s organisation involved with ``resident`` but without the resident's consent?"""
+    if (
+        user is None
+        or not user.is_authenticated
+        or user.role_enum not in (Role.COACH, Role.MANAGER)
+    ):
+        return False
+    if resident.case_director_id == user.id:
+        return False
+    return _involved(session, user.organisation_id, resident) and not (
+        consent.organisation_may_see(session, user.organisation_id, resident)
+    )
+
+
+def is_responsible(session: Session, user: User | None, resident: Resident) -> bool:
+    """The resident's case director or a coach of the resident's own organisation: they record
+    consent, export the data on the resident's behalf and ask for erasure."""
+    if user is None or not user.is_authenticated or not user.active:
+        return False
+    if user.role_enum is not Role.COACH:
+        return False
+    if resident.case_director_id == user.id:
+        return True
+    return user.organisation_id in consent.own_organisation_ids(session, resident) and _involved(
+        session, user.organisation_id, resident
+    )
+
+
 def can(session: Session, user: User | None, action: Action, resident: Resident) -> bool:
     """May ``user`` do ``action`` for ``resident``?"""
     if user is None or not user.is_authenticated or not user.active:
@@ -75,22 +137,15 @@ def can(session: Session, user: User | None, action: Action, resident: Resident)
     if role is Role.COACH:
         if resident.case_director_id == user.id:
             return True
-        involved = session.exec(
-            _involved_org_residents(user.organisation_id).where(
-                Involvement.resident_id == resident.id
-            )
-        ).first()
-        return involved is not None and user.organisation_id is not None
+        return _involved(session, user.organisation_id, resident) and consent.organisation_may_see(
+            session, user.organisation_id, resident
+        )
     if role is Role.MANAGER:
-        if action is not Action.VIEW or user.organisation_id is None:
+        # A manager is treated as their organisation, read-only.
+        if action is not Action.VIEW:
             return False
-        return (
-            session.exec(
-                _involved_org_residents(user.organisation_id).where(
-                    Involvement.resident_id == resident.id
-                )
-            ).first()
-            is not None
+        return _involved(session, user.organisation_id, resident) and consent.organisation_may_see(
+            session, user.organisation_id, resident
         )
     if role is Role.RESIDENT:
         return resident.account_id == user.id and action in (Action.VIEW, Action.CHANGE)
@@ -107,18 +162,25 @@ def can(session: Session, user: User | None, action: Action, resident: Resident)
 
 
 def _request_details() -> dict:
+    # request.path never holds the query string, where invitation tokens travel.
+    if not has_request_context():
+        return {"path": "(command line)", "address": ""}
     return {"path": (request.path or "")[:255], "address": (request.remote_addr or "")[:45]}
 
 
-def log_access(user: User, resident_ids: list[int] | int | None, action: str, what: str) -> None:
-    """Append to the access log within the request's transaction (committed with it)."""
+def log_access(
+    user: User | None, resident_ids: list[int] | int | None, action: str, what: str
+) -> None:
+    """Append to the access log within the request's transaction (committed with it).
+
+    ``user`` is None for what Wattelt does by itself (the retention check)."""
     ids = resident_ids if isinstance(resident_ids, list) else [resident_ids]
     details = _request_details()
     rows = [
         {
             "at": utcnow(),
-            "user_id": user.id,
-            "role": user.role,
+            "user_id": user.id if user else None,
+            "role": user.role if user else "system",
             "resident_id": resident_id,
             "action": action,
             "what": what[:80],
@@ -143,6 +205,12 @@ def resident_or_404(user: User, resident_id: int, action: Action, what: str) -> 
     cannot be probed). Allowed access is logged as ``view`` or ``change``."""
     session = db.session()
     resident = session.get(Resident, resident_id)
+    if resident is not None and not can(session, user, action, resident):
+        if consent_missing(session, user, resident):
+            code = resident.code
+            log_denied(user, resident_id, what[:66] + " (no consent)")
+            page = render_template("consent/missing.html", code=code)
+            abort(make_response(page, 403))
     if resident is None or not can(session, user, action, resident):
         log_denied(user, resident_id, what)
         abort(404)

@@ -5,7 +5,7 @@ no inline scripts, nothing from another host. Pages load nothing from elsewhere 
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -23,8 +23,31 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+#: Blueprints whose forms refuse control characters field by field.
+FIELD_CHECKED_BLUEPRINTS = {"admin"}
+
+
+def _has_nul(multidict) -> bool:
+    return any("\x00" in value for values in multidict.listvalues() for value in values)
+
+
 def init_app(app: Flask) -> None:
     production = app.config["WATTELT_ENV"] == "production"
+
+    @app.before_request
+    def _refuse_nul():
+        # PostgreSQL cannot store or even compare a NUL character in text: refuse it up front
+        # with the "something went wrong with the form" page instead of failing deep inside.
+        # The admin area's forms refuse control characters themselves, with a message at the
+        # field (tests/test_fuzz_forms.py checks both ways on PostgreSQL).
+        if request.blueprint in FIELD_CHECKED_BLUEPRINTS:
+            return
+        if (
+            "\x00" in request.path
+            or _has_nul(request.args)
+            or (request.method == "POST" and _has_nul(request.form))
+        ):
+            abort(400)
 
     @app.after_request
     def _headers(response):

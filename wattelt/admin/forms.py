@@ -7,7 +7,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from wattelt.admin.services import lacks_organisation
@@ -76,6 +76,7 @@ class OrganisationForm(FlaskForm):
     name = _text(_l("Name"), Organisation, "name", _l("Fill in a name."))
     kind = _text(_l("Kind of organisation (optional)"), Organisation, "kind")
     chain_id = SelectField(_l("Chain"), coerce=optional_id, validate_choice=True)
+    two_factor_required = BooleanField(_l("Members must log in with two-factor authentication"))
     submit = SubmitField(_l("Save"))
 
 

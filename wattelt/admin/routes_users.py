@@ -11,8 +11,9 @@ from wattelt import db
 from wattelt.admin import bp, services
 from wattelt.admin.forms import ROLE_LABELS, NewUserForm, UserFilterForm, UserForm
 from wattelt.admin.routes import form_status
+from wattelt.auth import two_factor
 from wattelt.forms import EmptyForm
-from wattelt.models import Organisation, Role, User
+from wattelt.models import Organisation, Role, User, new_login_id
 from wattelt.policy import require_role
 
 PAGE_SIZE = 50
@@ -138,6 +139,7 @@ def edit_user(user_id: int):
         hints=_role_hints(),
         action_form=EmptyForm(),
         is_self=user.id == current_user.id,
+        two_factor_on=two_factor.is_enrolled(db.session(), user),
     ), form_status(form)
 
 
@@ -166,6 +168,18 @@ def reactivate_user(user_id: int):
     user = _checked_action(user_id)
     services.reactivate(db.session(), user)
     flash(_("%(name)s can log in again.", name=user.display_name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+
+
+@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@require_role(Role.ADMIN)
+def reset_two_factor(user_id: int):
+    """For a professional who lost their phone and their recovery codes."""
+    user = _checked_action(user_id)
+    two_factor.remove(db.session(), user)
+    user.login_id = new_login_id()  # whoever may have their phone is logged out too
+    db.session().add(user)
+    flash(_("Two-factor authentication of %(name)s is reset.", name=user.display_name), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id), 303)
 
 

@@ -147,7 +147,12 @@ def organisation_name_taken(db: Session, name: str, except_id: int | None = None
 
 
 def save_organisation(
-    db: Session, organisation: Organisation | None, name: str, kind: str, chain_id: int | None
+    db: Session,
+    organisation: Organisation | None,
+    name: str,
+    kind: str,
+    chain_id: int | None,
+    two_factor_required: bool | None = None,
 ) -> Organisation:
     if organisation_name_taken(db, name, organisation.id if organisation else None):
         raise NameTaken
@@ -157,6 +162,8 @@ def save_organisation(
     organisation.name = name.strip()
     organisation.kind = (kind or "").strip()
     organisation.chain_id = chain_id
+    if two_factor_required is not None:
+        organisation.two_factor_required = two_factor_required
     db.add(organisation)
     _flush_unique(db)
     return organisation

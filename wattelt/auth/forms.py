@@ -70,3 +70,18 @@ class SetPasswordForm(_NewPassword, FlaskForm):
         render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Save and log in"))
+
+
+class CodeForm(FlaskForm):
+    """A code from the authenticator app (6 digits) or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Fill in the code.")), Length(max=40)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )
+    submit = SubmitField(_l("Confirm"))

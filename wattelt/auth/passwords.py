@@ -13,25 +13,23 @@ _DUMMY_HASH = _hasher.hash("wattelt-no-such-account")
 
 MIN_LENGTH = 10
 MAX_LENGTH = 128
-COMMON = {
-    "wachtwoord",
-    "wachtwoord1",
-    "wachtwoord123",
-    "password",
-    "password1",
-    "password123",
-    "1234567890",
-    "0123456789",
-    "qwertyuiop",
-    "welkom123",
-    "welkom1234",
-    "wattelt123",
-    "wattelt2026",
-    "iloveyou12",
-    "voetbal123",
-    "zomer2026!",
-    "abcdefghij",
-}
+# Passwords that appear at the top of every leaked-password list, in Dutch and English, and
+# those made of the app's own name. Checked in lower case, also without trailing digits.
+COMMON = frozenset(
+    """
+    wachtwoord wachtwoord1 wachtwoord12 wachtwoord123 wachtwoord1234 welkom welkom01 welkom123
+    welkom1234 welkomwelkom password password1 password12 password123 password1234 passw0rd
+    p@ssw0rd p@ssword 1234567890 0123456789 0987654321 1122334455 1111111111 1234512345
+    qwertyuiop qwerty1234 qwerty123456 azertyuiop asdfghjkl asdfghjkl1 zxcvbnm123 abcdefghij
+    abc1234567 abcd123456 iloveyou12 iloveyou123 ikhouvanjou ikhouvanjou1 voetbal123 voetbal1234
+    feyenoord1 ajax123456 amsterdam1 rotterdam1 nederland1 nederland123 holland123 zomer2024
+    zomer2025 zomer2026 zomer2026! winter2026 lente2026 herfst2026 januari2026 december2026
+    wattelt wattelt1 wattelt12 wattelt123 wattelt2026 wattelt-demo wachtwoord! geheim123
+    geheim1234 letmein123 trustno1234 monkey1234 dragon1234 sunshine12 princess12 football12
+    baseball12 starwars12 whatever12 superman12 changeme12 administrator admin12345 admin123456
+    gemeente123 inwoner123 coach12345 werkwerk12 hallo12345 hallohallo doei123456
+    """.split()
+)
 
 
 def hash_password(password: str) -> str:
@@ -67,8 +65,11 @@ def password_problem(password: str, login_name: str = "") -> str | None:
     if len(password) > MAX_LENGTH:
         return _("Use at most %(n)d characters.", n=MAX_LENGTH)
     lowered = password.lower()
-    if lowered in COMMON or len(set(lowered)) < 4:
+    bare = lowered.rstrip("0123456789!.")
+    if lowered in COMMON or bare in COMMON or len(set(lowered)) < 4:
         return _("This password is too easy to guess. Try three words you remember.")
-    if login_name and login_name.lower().split("@")[0] in lowered:
-        return _("Do not use your name in your password.")
+    name = login_name.strip().lower()
+    local = name.split("@")[0]
+    if name and (name in lowered or (len(local) >= 3 and local in lowered)):
+        return _("Do not use your name or e-mail address in your password.")
     return None

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from wattelt import db
-from wattelt.auth import bp, services
+from wattelt.auth import bp, routes_two_factor, services, two_factor
 from wattelt.auth.forms import EasyLoginForm, LoginForm, SetPasswordForm
 from wattelt.auth.passwords import MIN_LENGTH
 from wattelt.auth.services import InvitationState, LoginOutcome
 from wattelt.forms import EmptyForm
-from wattelt.models import User
+from wattelt.models import User, new_login_id
 
 
 def _safe_next() -> str | None:
@@ -22,7 +22,7 @@ def _safe_next() -> str | None:
     return None
 
 
-def _start_session(user: User) -> None:
+def start_session(user: User) -> None:
     language = session.get("language")
     session.clear()  # a fresh session on login: nothing carried over from before
     login_user(user)
@@ -36,7 +36,10 @@ def _do_login(form, login_name: str, professional: bool, template: str):
         db.session(), login_name, form.password.data, request.remote_addr or "", professional
     )
     if result.outcome is LoginOutcome.OK:
-        _start_session(result.user)
+        if professional and two_factor.is_enrolled(db.session(), result.user):
+            routes_two_factor.begin(result.user, _safe_next())
+            return redirect(url_for("auth.two_factor_login"))
+        start_session(result.user)
         return redirect(_safe_next() or url_for("main.home"))
     if result.outcome is LoginOutcome.THROTTLED:
         message = _(
@@ -80,6 +83,10 @@ def logout():
     if not form.validate_on_submit():
         abort(400)
     professional = current_user.is_authenticated and current_user.role_enum.is_professional
+    if current_user.is_authenticated:
+        # A copy of the session cookie (another tab, a shared computer) stops working too.
+        current_user.login_id = new_login_id()
+        db.session().add(current_user)
     language = session.get("language")
     logout_user()
     session.clear()
@@ -119,7 +126,7 @@ def accept_invitation():
             )
             if accepted is None:
                 return render_template("auth/invitation_invalid.html", state="used"), 410
-            _start_session(accepted)
+            start_session(accepted)
             flash(_("Welcome! Your password is saved."), "success")
             return redirect(url_for("main.home"))
     status = 400 if form.errors else 200

@@ -14,10 +14,24 @@ from wattelt.models.measurement import (
     Measurement,
 )
 from wattelt.models.organisation import Chain, District, Organisation
+from wattelt.models.privacy import (
+    CONSENT_PURPOSES,
+    ERASURE_REASONS,
+    ConsentRecord,
+    ErasureRequest,
+    RecoveryCode,
+    TwoFactor,
+)
 from wattelt.models.resident import Involvement, NetworkMember, Resident
 from wattelt.models.user import Invitation, Role, User, new_login_id
 
 __all__ = [
+    "CONSENT_PURPOSES",
+    "ERASURE_REASONS",
+    "ConsentRecord",
+    "ErasureRequest",
+    "RecoveryCode",
+    "TwoFactor",
     "OVERALL",
     "PERSPECTIVES",
     "SPECIAL_ANSWERS",

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from wattelt.models.base import utcnow
@@ -21,6 +21,8 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=120, unique=True)
     kind: str = Field(default="", max_length=60)
     chain_id: int | None = Field(default=None, foreign_key="chain.id", index=True)
+    # Its members must log in with a second factor (TOTP); they enrol at their next login.
+    two_factor_required: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utcnow)
 
 

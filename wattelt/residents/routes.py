@@ -12,7 +12,15 @@ from wattelt.auth.services import create_invitation
 from wattelt.forms import EmptyForm, choices
 from wattelt.measurements import services as measurement_services
 from wattelt.models import District, Involvement, NetworkMember, Resident, Role, User
-from wattelt.policy import Action, can, log_access, require_role, resident_or_404, visible_residents
+from wattelt.policy import (
+    Action,
+    can,
+    known_residents,
+    log_access,
+    require_role,
+    resident_or_404,
+    visible_residents,
+)
 from wattelt.residents import bp, services
 from wattelt.residents.forms import (
     RELATION_LABELS,
@@ -38,7 +46,8 @@ def _district_choices(form) -> None:
 @require_role(Role.COACH, Role.MANAGER)
 def index():
     form = SearchForm(request.args)
-    query = visible_residents(current_user)
+    # Residents without consent for this organisation are listed by code only.
+    query = known_residents(current_user)
     if form.validate() and form.q.data:
         query = query.where(col(Resident.code).ilike("%" + form.q.data.strip().upper() + "%"))
     session = db.session()
@@ -49,11 +58,23 @@ def index():
         .offset((page - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     ).all()
-    log_access(current_user, [r.id for r in residents], "view", "resident list")
+    shown = [r.id for r in residents]
+    shared = set(
+        session.exec(
+            visible_residents(current_user)
+            .where(col(Resident.id).in_(shown))
+            .with_only_columns(col(Resident.id))
+        ).all()
+    )
+    log_access(current_user, [i for i in shown if i in shared], "view", "resident list")
+    log_access(
+        current_user, [i for i in shown if i not in shared], "view", "resident list (code only)"
+    )
     return render_template(
         "residents/index.html",
         form=form,
         residents=residents,
+        shared=shared,
         total=total,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),

@@ -1,0 +1,101 @@
+"""Reading the access log back: the review by admins and case directors (with filters), and the
+resident's own "who looked at my data" in plain words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import case, func, or_
+from sqlalchemy.sql import Select
+from sqlmodel import Session, col, select
+
+from wattelt.models import AccessLog, Organisation, Resident, Role, User
+
+
+@dataclass
+class LogFilter:
+    code: str | None = None
+    user: str | None = None
+    action: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    resident_id: int | None = None
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def review_query(reviewer: User, wanted: LogFilter) -> Select:
+    """Log rows with their user and resident; admins see all, a case director the rows about
+    the residents they direct now."""
+    query = (
+        select(AccessLog, User, Resident)
+        .join(User, col(User.id) == AccessLog.user_id, isouter=True)
+        .join(Resident, col(Resident.id) == AccessLog.resident_id, isouter=True)
+        .order_by(col(AccessLog.at).desc(), col(AccessLog.id).desc())
+    )
+    if reviewer.role_enum is not Role.ADMIN:
+        query = query.where(Resident.case_director_id == reviewer.id)
+    if wanted.resident_id is not None:
+        query = query.where(AccessLog.resident_id == wanted.resident_id)
+    if wanted.code:
+        query = query.where(func.upper(Resident.code) == wanted.code.strip().upper())
+    if wanted.user:
+        text = "%" + wanted.user.strip().lower().replace("%", "").replace("_", "") + "%"
+        query = query.where(
+            or_(func.lower(User.email).like(text), func.lower(User.display_name).like(text))
+        )
+    if wanted.action:
+        query = query.where(AccessLog.action == wanted.action)
+    if wanted.date_from:
+        query = query.where(AccessLog.at >= _start(wanted.date_from))
+    if wanted.date_to:
+        query = query.where(AccessLog.at < _start(wanted.date_to + timedelta(days=1)))
+    return query
+
+
+@dataclass
+class Look:
+    """One line of "who looked at my data": on a day, people of an organisation did something."""
+
+    day: date
+    organisation: str | None
+    role: str
+    action: str
+    times: int
+
+
+def who_looked(db: Session, resident: Resident, own_user_id: int, limit: int = 200) -> list[Look]:
+    """Per day, organisation, role and kind of access, newest first; the resident's own visits
+    are left out (they know those)."""
+    day = func.date(AccessLog.at)
+    # Seeing a code in a list, or reviewing the log, is told apart from looking at the data.
+    kind = case(
+        (col(AccessLog.what).like("%(code only)"), "code"),
+        (AccessLog.what == "access log", "log"),
+        else_=AccessLog.action,
+    )
+    rows = db.exec(
+        select(day, Organisation.name, AccessLog.role, kind, func.count())
+        .join(User, col(User.id) == AccessLog.user_id, isouter=True)
+        .join(Organisation, col(Organisation.id) == User.organisation_id, isouter=True)
+        .where(
+            AccessLog.resident_id == resident.id,
+            or_(col(AccessLog.user_id).is_(None), AccessLog.user_id != own_user_id),
+        )
+        .group_by(day, Organisation.name, AccessLog.role, kind)
+        .order_by(day.desc(), Organisation.name)
+        .limit(limit)
+    ).all()
+    return [
+        Look(
+            d if isinstance(d, date) else date.fromisoformat(str(d)[:10]),
+            org,
+            role,
+            action,
+            times,
+        )
+        for d, org, role, action, times in rows
+    ]

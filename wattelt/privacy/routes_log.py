@@ -1,0 +1,82 @@
+"""The access log, read back: the review for admins (everything) and case directors (their
+residents), and "who looked at my data" for the resident, in plain words."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_login import current_user
+
+from wattelt import db
+from wattelt.models import Resident, Role
+from wattelt.policy import Action, log_access, require_role, resident_or_404
+from wattelt.privacy import access, bp
+from wattelt.privacy.forms import ACTION_LABELS, AccessLogFilterForm
+from wattelt.privacy.routes_consent import own_resident
+
+PAGE_SIZE = 100
+
+bp.add_app_template_global(format_datetime, "format_datetime")
+
+
+def _review(resident: Resident | None = None):
+    form = AccessLogFilterForm(request.args)
+    wanted = access.LogFilter(resident_id=resident.id if resident else None)
+    if request.args and form.validate():
+        wanted.code = form.code.data or None
+        wanted.user = form.user.data or None
+        wanted.action = form.action.data or None
+        wanted.date_from = form.date_from.data
+        wanted.date_to = form.date_to.data
+    session = db.session()
+    page = max(1, request.args.get("page", 1, type=int))
+    rows = session.exec(
+        access.review_query(current_user, wanted)
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE + 1)
+    ).all()
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    shown = sorted({r.id for _log, _user, r in rows if r is not None})
+    if shown:
+        # Reading the log is itself an access to person-level data.
+        log_access(current_user, shown, "view", "access log")
+    status = 400 if form.errors else 200
+    return render_template(
+        "privacy/access_log.html",
+        form=form,
+        rows=rows,
+        page=page,
+        more=more,
+        resident=resident,
+        actions=ACTION_LABELS,
+        page_url=lambda number: url_for(
+            request.endpoint,
+            **(request.view_args or {}),
+            **{k: v for k, v in request.args.items() if k != "page"},
+            page=number,
+        ),
+    ), status
+
+
+@bp.route("/privacy/access-log")
+@require_role(Role.ADMIN, Role.COACH)
+def access_log():
+    return _review()
+
+
+@bp.route("/residents/<int:resident_id>/access-log")
+@require_role(Role.COACH)
+def resident_access_log(resident_id: int):
+    resident = resident_or_404(current_user, resident_id, Action.VIEW, "access log")
+    if resident.case_director_id != current_user.id:
+        abort(403)
+    return _review(resident)
+
+
+@bp.route("/mijn/wie-keek")
+@require_role(Role.RESIDENT)
+def my_access_log():
+    resident = resident_or_404(current_user, own_resident().id, Action.VIEW, "who looked")
+    looks = access.who_looked(db.session(), resident, current_user.id)
+    return render_template("privacy/who_looked.html", resident=resident, looks=looks)
