@@ -5,6 +5,17 @@ Later areas add their tables here (measurements, goals, consent) so Alembic sees
 
 from wattelt.models.access import AccessLog, LoginFailure
 from wattelt.models.base import utcnow
+from wattelt.models.goal import (
+    GOAL_STATUSES,
+    GOAL_WEIGHTS,
+    HELPER_KINDS,
+    Goal,
+    GoalDomain,
+    GoalScore,
+    Plan,
+    PlanChange,
+    Step,
+)
 from wattelt.models.measurement import (
     OVERALL,
     PERSPECTIVES,
@@ -18,6 +29,9 @@ from wattelt.models.resident import Involvement, NetworkMember, Resident
 from wattelt.models.user import Invitation, Role, User, new_login_id
 
 __all__ = [
+    "GOAL_STATUSES",
+    "GOAL_WEIGHTS",
+    "HELPER_KINDS",
     "OVERALL",
     "PERSPECTIVES",
     "SPECIAL_ANSWERS",
@@ -27,13 +41,19 @@ __all__ = [
     "Measurement",
     "Chain",
     "District",
+    "Goal",
+    "GoalDomain",
+    "GoalScore",
     "Invitation",
     "Involvement",
     "LoginFailure",
     "NetworkMember",
     "Organisation",
+    "Plan",
+    "PlanChange",
     "Resident",
     "Role",
+    "Step",
     "User",
     "new_login_id",
     "utcnow",
