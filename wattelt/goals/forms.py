@@ -93,7 +93,7 @@ class GoalForm(FlaskForm):
     version = HiddenField()
 
     def validate_domains(self, field) -> None:
-        allowed = {choice[0] for choice in field.choices or []}
+        allowed = {choice.value for choice in field.choices or []}
         if not field.data:
             raise ValidationError(_l("Choose at least one life domain."))
         if not set(field.data) <= allowed:
