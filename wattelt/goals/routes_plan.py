@@ -105,8 +105,12 @@ def plan_history(resident_id: int):
 def render_sheet(resident, back_url: str):
     """The printable one-page "My plan", in the resident's words, for any reader."""
     view = presenting.plan_view(db.session(), resident, current_user, language(), voice="paper")
+    # One A4 page: more goals and steps get smaller type, and a dense plan folds its done steps
+    # into one line per goal (they are on the screen in full).
     lines = len(view.open) * 2 + sum(len(g.steps) for g in view.open)
-    density = "sheet-roomy" if lines <= 10 else "sheet-compact" if lines <= 18 else "sheet-dense"
+    density = "sheet-roomy" if lines <= 14 else "sheet-compact" if lines <= 18 else "sheet-dense"
+    if lines > 30:
+        density += " sheet-tight"
     return render_template("goals/print.html", view=view, density=density, back_url=back_url)
 
 
