@@ -223,3 +223,13 @@ def test_a_goal_or_step_id_of_another_resident_is_404_and_logged(world, client, 
         ("denied", "goal change", sanne),
         ("denied", "step change", sanne),
     ]
+
+
+def test_a_refused_form_still_logs_that_the_plan_was_seen(world, client, login, db_session):
+    login(client, world["kees"])
+    response = client.post(
+        f"/residents/{world['sanne'].id}/plan/goals/new",
+        data={"text": "", "reached_when": "x", "domains": "money", "weight": "1"},
+    )
+    assert response.status_code == 400
+    assert _log(db_session, world["kees"])[-1] == ("view", "goal add", world["sanne"].id)
