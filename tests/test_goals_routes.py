@@ -350,8 +350,8 @@ def test_scoring_every_open_goal_together(world, client, login, db_session, foll
     assert db_session.get(Goal, money.id).status == "reached"
     plan = _text(client.get(f"/residents/{world['sanne'].id}/plan"))
     # Scores +2 and -1, weights 1: sum(w*x) = 1, denominator sqrt(0.7*2 + 0.3*4) = 1.6124515,
-    # T = 50 + 10 / 1.6124515 = 56.2.
-    assert "T-score 56.2" in plan
+    # T = 50 + 10 / 1.6124515 = 56.2 (in Dutch with a decimal comma).
+    assert "T-score 56,2" in plan
     assert client.get(f"/measurements/{t0.id}/goal-scores").status_code == 302  # no follow-up
 
 

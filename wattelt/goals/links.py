@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import format_date, format_time
+from flask_babel import format_date, format_decimal, format_time
 from flask_login import current_user
 
 from wattelt import db
@@ -62,6 +62,7 @@ def _helpers() -> dict:
         "domain_label": lambda key: domains.label(key, language()),
         "history_value": _history_value,
         "now": date.today(),
+        "t_score": lambda value: format_decimal(value, format="0.0"),
     }
 
 

@@ -48,11 +48,12 @@ def set_appointment(
         if expected_version != 0:
             raise Conflict(None)
         plan = Plan(resident_id=resident.id, updated_by_id=user.id, **values)
+        db.add(plan)
         try:
-            with db.begin_nested():
-                db.add(plan)
+            db.flush()
         except IntegrityError:  # made by someone else at the very same moment
-            raise Conflict(plan_of(db, resident)) from None
+            db.rollback()
+            raise Conflict(None) from None
     else:
         compare_and_set(
             db,
