@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from wattelt import db
 from wattelt.forms import choices
-from wattelt.goals import bp, history, plan, presenting, scores
+from wattelt.goals import bp, domains, history, plan, presenting, scores
 from wattelt.goals.access import language, plan_resident, refused, version_of
 from wattelt.goals.forms import AppointmentForm
 from wattelt.models import Role
@@ -34,25 +34,20 @@ def _director_form(resident, form=None) -> CaseDirectorForm:
     return form
 
 
-def _to_score(session, resident) -> list:
+def _to_score(session, measurements) -> list:
     """Follow-up measurements whose goals are not all scored yet, newest first."""
-    measurements = scores.completed_measurements(session, resident.id)[1:]
     waiting = []
-    for measurement in reversed(measurements):
+    for measurement in reversed(measurements[1:]):
         goals = scores.goals_to_score(session, measurement)
         if goals and len(scores.scores_at(session, measurement.id)) < len(goals):
             waiting.append(measurement)
     return waiting
 
 
-def _wanted_without_goal(session, resident):
+def _wanted_without_goal(session, resident, latest) -> list[str]:
     """The latest measurement's "I want to work on this" domains that have no open goal yet."""
-    measurements = scores.completed_measurements(session, resident.id)
-    if not measurements:
-        return None, []
-    latest = measurements[-1]
     covered = presenting.open_goal_domains(session, resident)
-    return latest, [k for k in presenting.wanted_domains(session, latest) if k not in covered]
+    return [k for k in presenting.wanted_domains(session, latest) if k not in covered]
 
 
 def render_plan(resident, director_form=None, status: int = 200):
@@ -64,9 +59,9 @@ def render_plan(resident, director_form=None, status: int = 200):
     may_manage = current_user.role == Role.COACH.value and can(
         session, current_user, Action.MANAGE, resident
     )
-    latest, wanted = _wanted_without_goal(session, resident) if may_change else (None, [])
-    gas = scores.gas_overview(session, resident.id)
-    measured = {m.id: m for m in scores.completed_measurements(session, resident.id)}
+    measurements = scores.completed_measurements(session, resident.id)
+    latest = measurements[-1] if measurements else None
+    wanted = _wanted_without_goal(session, resident, latest) if may_change and latest else []
     return render_template(
         "goals/plan.html",
         resident=resident,
@@ -75,11 +70,10 @@ def render_plan(resident, director_form=None, status: int = 200):
         may_manage=may_manage,
         director_form=_director_form(resident, director_form) if may_manage else None,
         latest_measurement=latest,
-        wanted=[presenting.domains.label(k, lang) for k in wanted],
-        to_score=_to_score(session, resident) if may_change else [],
-        gas=gas,
-        measured=measured,
-        domain_label=lambda key: presenting.domains.label(key, lang),
+        wanted=[domains.label(k, lang) for k in wanted],
+        to_score=_to_score(session, measurements) if may_change else [],
+        gas=scores.gas_overview(session, resident.id),
+        measured={m.id: m for m in measurements},
         recent=history.lines(session, resident.id, limit=HISTORY_ON_PLAN),
     ), status
 
