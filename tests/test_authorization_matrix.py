@@ -14,7 +14,8 @@ import pytest
 from flask import Flask
 
 from wattelt import db
-from wattelt.models import ErasureRequest, Involvement
+from wattelt.goals import services as goal_services
+from wattelt.models import ErasureRequest, Involvement, Resident, User
 
 from conftest import log_in
 from helpers import factories
@@ -109,6 +110,23 @@ RULES: dict[str, set[str]] = {
     # The coach asked for it (and may look); the colleague, the manager and an admin decide.
     "privacy.decide_erasure": {"coach", "colleague", "manager", "admin"},
     "privacy.retention": COACHES | {"admin"},
+    # The one plan: professionals of Sanne's organisations; residents and network their own plan.
+    "goals.plan_page": SANNE_VIEW,
+    "goals.plan_history": SANNE_VIEW,
+    "goals.plan_print": SANNE_VIEW,
+    "goals.appointment": SANNE_CHANGE,
+    "goals.case_director": SANNE_CHANGE,
+    "goals.new_goal": SANNE_CHANGE,
+    "goals.edit_goal": SANNE_CHANGE,
+    "goals.new_step": SANNE_CHANGE,
+    "goals.edit_step": SANNE_CHANGE,
+    "goals.remove_step": SANNE_CHANGE,
+    "goals.step_done": SANNE_CHANGE,
+    "goals.from_measurement": SANNE_CHANGE,
+    "goals.score_goals": SANNE_CHANGE,
+    "goals.my_plan": RESIDENTS | {"network"},
+    "goals.my_plan_print": RESIDENTS | {"network"},
+    "goals.my_step_done": {"resident"},  # Sanne's own step; not Piet, not a step of Jan
 }
 
 # Endpoints that change who is logged in or what the others find: run last, in this order.
@@ -131,6 +149,25 @@ def _params(app: Flask, world: dict) -> dict[str, object]:
         session.add(request)
         session.flush()
         request_id = request.id
+        sanne = session.get(Resident, world["sanne"].id)
+        goal = goal_services.create_goal(
+            session,
+            sanne,
+            session.get(User, world["coach"].id),
+            text="Ik wil mijn post elke week openen.",
+            reached_when="Geen stapel post meer.",
+            domains=["money"],
+        )
+        step = goal_services.add_step(
+            session,
+            sanne,
+            goal,
+            session.get(User, world["coach"].id),
+            text="De post openen",
+            helper_key="resident",
+            due_on=None,
+        )
+        goal_id, step_id = goal.id, step.id
     target = factories.make_user(app, role="coach", organisation=world["elsewhere"])
     return {
         "resident_id": world["sanne"].id,
@@ -142,6 +179,8 @@ def _params(app: Flask, world: dict) -> dict[str, object]:
         "organisation_id": world["elsewhere"].id,
         "district_id": factories.make_district(app).id,
         "request_id": request_id,
+        "goal_id": goal_id,
+        "step_id": step_id,
         "perspective": "resident",
         "step": 1,
         "item_key": "money",

@@ -18,7 +18,8 @@ from sqlalchemy import select as sa_select
 
 from wattelt import db
 from wattelt.auth.services import create_invitation
-from wattelt.models import ErasureRequest, User
+from wattelt.goals import services as goal_services
+from wattelt.models import ErasureRequest, Resident, User
 
 from conftest import log_in
 from helpers import world as privacy_world
@@ -203,6 +204,78 @@ FORMS: dict[str, Form] = {
         },
         method="GET",
     ),
+    "new goal": Form(
+        "coach",
+        lambda w: f"/residents/{w['sanne'].id}/plan/goals/new",
+        lambda w: {
+            "text": junk,
+            "reached_when": junk,
+            "domains": valid("money", "housing") | junk,
+            "weight": valid(1, 2, 3) | junk,
+            "version": junk,
+        },
+    ),
+    "edit goal": Form(
+        "coach",
+        lambda w: f"/residents/{w['sanne'].id}/plan/goals/{w['goal_id']}",
+        lambda w: {
+            "text": junk,
+            "reached_when": junk,
+            "domains": valid("money") | junk,
+            "weight": valid(1) | junk,
+            "status": valid("open", "reached", "stopped") | junk,
+            "version": valid(1) | junk,
+        },
+    ),
+    "new step": Form(
+        "coach",
+        lambda w: f"/residents/{w['sanne'].id}/plan/goals/{w['goal_id']}/steps/new",
+        lambda w: {
+            "text": junk,
+            "helper": valid("resident", f"network-{w['member'].id}") | junk,
+            "due_on": valid("2027-01-31", "31-01-2027") | junk,
+            "version": junk,
+        },
+    ),
+    "edit step": Form(
+        "coach",
+        lambda w: f"/residents/{w['sanne'].id}/plan/goals/{w['goal_id']}/steps/{w['step_id']}",
+        lambda w: {
+            "text": junk,
+            "helper": valid("resident") | junk,
+            "due_on": junk,
+            "version": valid(1) | junk,
+        },
+    ),
+    "step done": Form(
+        "coach",
+        lambda w: f"/residents/{w['sanne'].id}/plan/goals/{w['goal_id']}/steps/{w['step_id']}/done",
+        lambda w: {"done": valid(0, 1) | junk, "version": valid(1) | junk},
+    ),
+    "my step done": Form(
+        "sanne_account",
+        lambda w: f"/my-plan/steps/{w['step_id']}/done",
+        lambda w: {"done": valid(0, 1) | junk, "version": valid(1) | junk},
+    ),
+    "appointment": Form(
+        "coach",
+        lambda w: f"/residents/{w['sanne'].id}/plan/appointment",
+        lambda w: {
+            "on": valid("2027-02-01") | junk,
+            "at": valid("10:30") | junk,
+            "note": junk,
+            "version": junk,
+        },
+    ),
+    "goal scores": Form(
+        "coach",
+        lambda w: f"/measurements/{w['follow_up'].id}/goal-scores",
+        lambda w: {
+            f"score_{w['goal_id']}": valid(-2, 0, 2) | junk,
+            f"outcome_{w['goal_id']}": valid("carry_on", "reached", "stopped") | junk,
+            f"version_{w['goal_id']}": valid(1) | junk,
+        },
+    ),
     "new chain": Form("admin", lambda w: "/admin/chains/new", lambda w: {"name": junk}),
     "organisation": Form(
         "admin",
@@ -264,6 +337,21 @@ def _world(app) -> dict:
         session.add(request)
         session.flush()
         world["request_id"] = request.id
+        sanne = session.get(Resident, world["sanne"].id)
+        coach = session.get(User, world["coach"].id)
+        goal = goal_services.create_goal(
+            session,
+            sanne,
+            coach,
+            text="Ik wil mijn post elke week openen.",
+            reached_when="Geen stapel post meer.",
+            domains=["money"],
+        )
+        step = goal_services.add_step(
+            session, sanne, goal, coach, text="De post openen", helper_key="resident", due_on=None
+        )
+        world["goal_id"], world["step_id"] = goal.id, step.id
+    world["follow_up"] = privacy_world.add_measurement(app, world["sanne"], world["coach"])
     return world
 
 

@@ -75,6 +75,7 @@ def configure_blueprints(app: Flask) -> None:
     from wattelt.admin import bp as admin_bp
     from wattelt.auth import bp as auth_bp
     from wattelt.errors import init_app as init_errors
+    from wattelt.goals import bp as goals_bp
     from wattelt.main import bp as main_bp
     from wattelt.measurements import bp as measurements_bp
     from wattelt.privacy import bp as privacy_bp
@@ -86,6 +87,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(measurements_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(goals_bp)
     init_errors(app)
 
 

@@ -2,8 +2,9 @@
 
 The steps run in order on one seeded random source, so the demo is the same every time:
 ``people`` (chain, organisations, districts, accounts, residents, network), then
-``measurements`` (rounds T0, T1, T2 with change over time), then ``consent`` (choices about
-sharing and counting, one erasure request). Every demo account has the password
+``measurements`` (rounds T0, T1, T2 with change over time), then ``goals`` (a plan per measured
+resident, scored at the follow-ups), then ``consent`` (choices about sharing and counting, one
+erasure request). Every demo account has the password
 ``wattelt-demo`` (listed in the README).
 """
 
@@ -14,13 +15,13 @@ import random
 from sqlmodel import Session, select
 
 from wattelt import db, migrate
-from wattelt.demo import consent, measurements, people
+from wattelt.demo import consent, goals, measurements, people
 from wattelt.demo.world import DEMO_PASSWORD, World
 from wattelt.models import Chain
 
 __all__ = ["DEMO_PASSWORD", "World", "build_demo"]
 
-STEPS = [measurements.build, consent.build]
+STEPS = [measurements.build, goals.build, consent.build]
 
 
 def build_demo(reset: bool = False) -> str:

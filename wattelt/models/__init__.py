@@ -5,6 +5,17 @@ Later areas add their tables here (measurements, goals, consent) so Alembic sees
 
 from wattelt.models.access import AccessLog, LoginFailure
 from wattelt.models.base import utcnow
+from wattelt.models.goal import (
+    GOAL_STATUSES,
+    GOAL_WEIGHTS,
+    HELPER_KINDS,
+    Goal,
+    GoalDomain,
+    GoalScore,
+    Plan,
+    PlanChange,
+    Step,
+)
 from wattelt.models.measurement import (
     OVERALL,
     PERSPECTIVES,
@@ -32,6 +43,9 @@ __all__ = [
     "ErasureRequest",
     "RecoveryCode",
     "TwoFactor",
+    "GOAL_STATUSES",
+    "GOAL_WEIGHTS",
+    "HELPER_KINDS",
     "OVERALL",
     "PERSPECTIVES",
     "SPECIAL_ANSWERS",
@@ -41,13 +55,19 @@ __all__ = [
     "Measurement",
     "Chain",
     "District",
+    "Goal",
+    "GoalDomain",
+    "GoalScore",
     "Invitation",
     "Involvement",
     "LoginFailure",
     "NetworkMember",
     "Organisation",
+    "Plan",
+    "PlanChange",
     "Resident",
     "Role",
+    "Step",
     "User",
     "new_login_id",
     "utcnow",

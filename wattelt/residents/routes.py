@@ -252,6 +252,7 @@ def change_case_director(resident_id: int):
         for u in services.coaches_of(session, services.active_organisation_ids(session, resident))
     )
     if form.validate_on_submit():
+        previous_director = resident.case_director_id
         try:
             services.set_case_director(
                 session, resident, int(form.version.data or 0), form.user_id.data
@@ -266,6 +267,10 @@ def change_case_director(resident_id: int):
             return redirect(
                 url_for("residents.detail", resident_id=resident.id) + "#case-director"
             ), 303
+        # Imported here: the goals area builds on residents, not the other way round.
+        from wattelt.goals.plan import record_case_director
+
+        record_case_director(session, resident, current_user, previous_director)
         flash(_("Case director changed."), "success")
         return redirect(url_for("residents.detail", resident_id=resident.id))
     return render_template(

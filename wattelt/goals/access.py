@@ -1,0 +1,57 @@
+"""How the plan's views reach a resident, a goal and a step: always through the policy layer,
+always logged. Consent (a later issue) narrows ``policy.can``, and with it every plan page."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_babel import get_locale
+from flask_login import current_user
+
+from wattelt import db
+from wattelt.models import Goal, Resident, Step
+from wattelt.policy import Action, log_access, log_denied, resident_or_404
+
+
+def language() -> str:
+    return str(get_locale() or "nl")
+
+
+def plan_resident(resident_id: int, action: Action, what: str) -> Resident:
+    return resident_or_404(current_user, resident_id, action, what)
+
+
+def goal_or_404(resident: Resident, goal_id: int, what: str) -> Goal:
+    """A goal of this resident; another resident's goal id answers 404, logged as refused."""
+    goal = db.session().get(Goal, goal_id)
+    if goal is None or goal.resident_id != resident.id:
+        log_denied(current_user, resident.id, what)
+        abort(404)
+    return goal
+
+
+def step_or_404(resident: Resident, goal: Goal, step_id: int, what: str) -> Step:
+    step = db.session().get(Step, step_id)
+    if step is None or step.goal_id != goal.id or step.removed_at is not None:
+        log_denied(current_user, resident.id, what)
+        abort(404)
+    return step
+
+
+def refused(resident: Resident, what: str) -> None:
+    """A refused form (bad input, or someone else's change in between) writes nothing, yet the
+    page that answers it shows the plan: keep that view in the access log.
+
+    The request's failing status would roll the log line back with everything else, so the
+    session is rolled back here, the view logged and committed on its own."""
+    session = db.session()
+    session.rollback()
+    log_access(current_user, resident.id, "view", what)
+    session.commit()
+
+
+def version_of(value: object) -> int:
+    """The version a form says it showed; garbage matches no record (a conflict, not a 500)."""
+    try:
+        return int(value or 0)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return -1
