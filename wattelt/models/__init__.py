@@ -4,6 +4,7 @@ Later areas add their tables here (measurements, goals, consent) so Alembic sees
 """
 
 from wattelt.models.access import AccessLog, LoginFailure
+from wattelt.models.api_token import ApiToken
 from wattelt.models.base import utcnow
 from wattelt.models.measurement import (
     OVERALL,
@@ -14,6 +15,7 @@ from wattelt.models.measurement import (
     Measurement,
 )
 from wattelt.models.organisation import Chain, District, Organisation
+from wattelt.models.outcome import OutcomeItem, OutcomeResident
 from wattelt.models.resident import Involvement, NetworkMember, Resident
 from wattelt.models.user import Invitation, Role, User, new_login_id
 
@@ -22,6 +24,7 @@ __all__ = [
     "PERSPECTIVES",
     "SPECIAL_ANSWERS",
     "AccessLog",
+    "ApiToken",
     "Answer",
     "AnswerCorrection",
     "Measurement",
@@ -32,6 +35,8 @@ __all__ = [
     "LoginFailure",
     "NetworkMember",
     "Organisation",
+    "OutcomeItem",
+    "OutcomeResident",
     "Resident",
     "Role",
     "User",
