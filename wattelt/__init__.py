@@ -74,6 +74,7 @@ def configure_security(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from wattelt.admin import bp as admin_bp
     from wattelt.auth import bp as auth_bp
+    from wattelt.dashboard import bp as dashboard_bp
     from wattelt.errors import init_app as init_errors
     from wattelt.main import bp as main_bp
     from wattelt.measurements import bp as measurements_bp
@@ -84,6 +85,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(residents_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(measurements_bp)
+    app.register_blueprint(dashboard_bp)
     init_errors(app)
 
 

@@ -61,13 +61,21 @@ def items_for(questionnaire: tuple[str, int] | None, language: str) -> list[Item
         default = found.default()
         chosen = [default] + [q for q in found.all() if q is not default]
     items: dict[str, ItemInfo] = {}
+    titles: set[str] = set()
     for q in chosen:
         for domain in q.all_domains:
+            if domain.key in items:
+                continue
+            title = domain.title.get(language)
+            if title in titles:
+                # Two questionnaires may name different domains alike; charts need one label each.
+                title = f"{title} ({q.key})"
+            titles.add(title)
             items.setdefault(
                 domain.key,
                 ItemInfo(
                     domain.key,
-                    domain.title.get(language),
+                    title,
                     "domain",
                     q.scale.minimum,
                     q.scale.maximum,
