@@ -73,6 +73,7 @@ def configure_security(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from wattelt.admin import bp as admin_bp
+    from wattelt.api import init_app as init_api
     from wattelt.auth import bp as auth_bp
     from wattelt.dashboard import bp as dashboard_bp
     from wattelt.errors import init_app as init_errors
@@ -86,6 +87,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(measurements_bp)
     app.register_blueprint(dashboard_bp)
+    init_api(app)
     init_errors(app)
 
 

@@ -135,3 +135,25 @@ class Problem(_Model):
     error: str
     message: str
     fields: dict[str, str] = Field(default_factory=dict)
+
+
+class Summary(_Model):
+    """Counts, what residents want to work on, and goals."""
+
+    k: int
+    scope: str
+    filters: AppliedFilters
+    residents: Count
+    measured_twice: Count
+    wishes: list[Wish]
+    goals: GoalFigures
+
+
+class Domains(_Model):
+    """Per life domain (and the overall grade) the change from the first to the latest
+    measurement."""
+
+    k: int
+    scope: str
+    filters: AppliedFilters
+    items: list[ItemFigures]
