@@ -192,9 +192,9 @@ def codebook(result: Figures, goals_on: bool) -> Sheet:
         "latest_mean": _("Mean answer at the latest measurement."),
         "change_mean": _("Mean change (latest minus first)."),
         "change_ci_low": _(
-            "Lower bound of the 95% confidence interval of the mean change (t distribution)."
+            "Lower bound of the 95% CI of the mean change (t distribution)."
         ),
-        "change_ci_high": _("Upper bound of the 95% confidence interval of the mean change."),
+        "change_ci_high": _("Upper bound of the 95% CI of the mean change."),
         "d_z": _("Effect size d_z: mean change divided by the standard deviation of the changes."),
         "improved": _("Share (0-1) whose answer went up by at least change_threshold steps."),
         "same": _("Share (0-1) whose answer changed by less than change_threshold steps."),
