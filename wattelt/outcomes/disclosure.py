@@ -90,12 +90,24 @@ LADDER: list[frozenset[int]] = [
 
 
 def generalise(key: Key, dropped: frozenset[int]) -> Key:
+    if not dropped:
+        return key
     return tuple(ANY if i in dropped else part for i, part in enumerate(key))
 
 
-def _order(key: Key) -> tuple:
+def _part_order(part) -> tuple:
     # None (no district) and ANY sort apart from real values, so the order is total and stable.
-    return tuple((0, "") if p is None else (1, "") if p is ANY else (2, repr(p)) for p in key)
+    if part is None:
+        return (0, 0, "")
+    if part is ANY:
+        return (1, 0, "")
+    if isinstance(part, int):
+        return (2, part, "")
+    return (3, 0, str(part))
+
+
+def _order(key: Key) -> tuple:
+    return tuple(map(_part_order, key))
 
 
 @dataclass
@@ -117,6 +129,8 @@ def make_blocks(atoms: Mapping[Key, Mapping[str, int]], k: int) -> list[Block]:
     """Divide the atoms (with their sums, ``n`` = residents) into blocks of at least k."""
     if k < 1:
         raise ValueError("k must be positive")
+    # One canonical order of the atoms makes the result independent of the order of the rows;
+    # groups then follow the order of their first atom (dicts keep insertion order).
     remaining = sorted((key for key, sums in atoms.items() if sums.get("n", 0) > 0), key=_order)
     blocks: list[Block] = []
     for dropped in LADDER:
@@ -124,8 +138,7 @@ def make_blocks(atoms: Mapping[Key, Mapping[str, int]], k: int) -> list[Block]:
         for key in remaining:
             groups.setdefault(generalise(key, dropped), []).append(key)
         remaining = []
-        for group_key in sorted(groups, key=_order):
-            members = groups[group_key]
+        for group_key, members in groups.items():
             if sum(atoms[m]["n"] for m in members) >= k:
                 block = Block(group_key)
                 for member in members:

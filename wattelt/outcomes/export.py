@@ -191,9 +191,7 @@ def codebook(result: Figures, goals_on: bool) -> Sheet:
         "baseline_mean": _("Mean answer at the first measurement."),
         "latest_mean": _("Mean answer at the latest measurement."),
         "change_mean": _("Mean change (latest minus first)."),
-        "change_ci_low": _(
-            "Lower bound of the 95% CI of the mean change (t distribution)."
-        ),
+        "change_ci_low": _("Lower bound of the 95% CI of the mean change (t distribution)."),
         "change_ci_high": _("Upper bound of the 95% CI of the mean change."),
         "d_z": _("Effect size d_z: mean change divided by the standard deviation of the changes."),
         "improved": _("Share (0-1) whose answer went up by at least change_threshold steps."),
