@@ -58,8 +58,9 @@ def test_filters_work_with_the_keyboard_and_compare_page_passes_axe(page, policy
     page.locator("#filter-perspective").select_option("coach")
     page.locator("#filter-perspective").focus()
     page.keyboard.press("Tab")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    assert page.evaluate("document.activeElement.type") == "submit"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "perspective=coach" in page.url
     page.get_by_role("link", name="Naast elkaar").click()
     page.wait_for_selector(".chart .main-svg")
