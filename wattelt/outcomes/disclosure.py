@@ -125,18 +125,44 @@ class Block:
             self.sums[name] = self.sums.get(name, 0) + value
 
 
-def make_blocks(atoms: Mapping[Key, Mapping[str, int]], k: int) -> list[Block]:
+class Ladder:
+    """Every atom's key at every step of the ladder, and the atoms' canonical order, worked out
+    once and shared by the blocks of all families (they have mostly the same atoms)."""
+
+    def __init__(self) -> None:
+        self._steps: dict[Key, list[Key]] = {}
+        self._order: dict[Key, tuple] = {}
+
+    def steps(self, key: Key) -> list[Key]:
+        found = self._steps.get(key)
+        if found is None:
+            found = self._steps[key] = [generalise(key, dropped) for dropped in LADDER]
+        return found
+
+    def order(self, key: Key) -> tuple:
+        found = self._order.get(key)
+        if found is None:
+            found = self._order[key] = _order(key)
+        return found
+
+
+def make_blocks(
+    atoms: Mapping[Key, Mapping[str, int]], k: int, ladder: Ladder | None = None
+) -> list[Block]:
     """Divide the atoms (with their sums, ``n`` = residents) into blocks of at least k."""
     if k < 1:
         raise ValueError("k must be positive")
+    ladder = ladder or Ladder()
     # One canonical order of the atoms makes the result independent of the order of the rows;
     # groups then follow the order of their first atom (dicts keep insertion order).
-    remaining = sorted((key for key, sums in atoms.items() if sums.get("n", 0) > 0), key=_order)
+    remaining = sorted(
+        (key for key, sums in atoms.items() if sums.get("n", 0) > 0), key=ladder.order
+    )
     blocks: list[Block] = []
-    for dropped in LADDER:
+    for step in range(len(LADDER)):
         groups: dict[Key, list[Key]] = {}
         for key in remaining:
-            groups.setdefault(generalise(key, dropped), []).append(key)
+            groups.setdefault(ladder.steps(key)[step], []).append(key)
         remaining = []
         for group_key, members in groups.items():
             if sum(atoms[m]["n"] for m in members) >= k:
@@ -171,8 +197,8 @@ def attach(blocks: Iterable[Block], atoms: Mapping[Key, Mapping[str, int]]) -> l
     return result
 
 
-def inside(key: Key, filters: Filters) -> bool:
-    """Does a block with this key lie wholly inside the filtered population?"""
+def matcher(filters: Filters) -> Callable[[Key], bool]:
+    """A test for "does a block with this key lie wholly inside the filtered population?"."""
     checks: list[tuple[int, object]] = []
     if filters.organisation_id is not None:
         checks.append((ORGANISATION, filters.organisation_id))
@@ -182,13 +208,25 @@ def inside(key: Key, filters: Filters) -> bool:
         checks.append((AGE, filters.age_band))
     if filters.questionnaire is not None:
         checks += [(Q_KEY, filters.questionnaire[0]), (Q_VERSION, filters.questionnaire[1])]
-    if any(key[i] is ANY or key[i] != value for i, value in checks):
-        return False
-    if filters.period is not None:
-        year = None if key[YEAR] is ANY else key[YEAR]
-        quarter = None if key[QUARTER] is ANY else key[QUARTER]
-        return filters.period.contains(year, quarter)
-    return True
+    period = filters.period
+
+    def test(key: Key) -> bool:
+        # ANY never equals a real value, so a block that gave a category up fails its filter.
+        for position, value in checks:
+            if key[position] != value:
+                return False
+        if period is not None:
+            year = None if key[YEAR] is ANY else key[YEAR]
+            quarter = None if key[QUARTER] is ANY else key[QUARTER]
+            return period.contains(year, quarter)
+        return True
+
+    return test
+
+
+def inside(key: Key, filters: Filters) -> bool:
+    """Does a block with this key lie wholly inside the filtered population?"""
+    return matcher(filters)(key)
 
 
 def published(
@@ -197,8 +235,9 @@ def published(
     """The sums over the blocks inside the filter, or None (suppressed) when there are none."""
     total: dict[str, int] = {}
     found = False
+    test = matcher(filters)
     for block in blocks:
-        if inside(block.key, filters) and (where is None or where(block.key)):
+        if test(block.key) and (where is None or where(block.key)):
             found = True
             for name, value in block.sums.items():
                 total[name] = total.get(name, 0) + value

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from wattelt.models import OVERALL
 from wattelt.outcomes import atoms, goals
 from wattelt.outcomes.dimensions import AGE_BANDS, PERSPECTIVE_LABELS, Filters, Options
-from wattelt.outcomes.disclosure import Block, attach, make_blocks, published
+from wattelt.outcomes.disclosure import Block, Ladder, attach, make_blocks, published
 from wattelt.outcomes.results import (
     AppliedFilters,
     Comparison,
@@ -105,15 +105,16 @@ class Families:
 
 
 def families(db: Session, scope: atoms.Scope, perspective: str, k: int) -> Families:
+    ladder = Ladder()
     residents = atoms.resident_atoms(db, scope)
-    resident_blocks = make_blocks(residents, k)
+    resident_blocks = make_blocks(residents, k, ladder)
     wish_atoms = atoms.wish_atoms(db, scope)
     change = atoms.change_atoms(db, scope, perspective)
     return Families(
         residents=resident_blocks,
         wishes=attach(resident_blocks, wish_atoms),
-        items={item: make_blocks(item_atoms, k) for item, item_atoms in change.items()},
-        goals=make_blocks(goals.goal_atoms(db, scope), k),
+        items={item: make_blocks(item_atoms, k, ladder) for item, item_atoms in change.items()},
+        goals=make_blocks(goals.goal_atoms(db, scope), k, ladder),
     )
 
 
