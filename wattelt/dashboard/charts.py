@@ -25,9 +25,7 @@ def for_figures(result: Figures) -> dict[str, dict]:
         5: _("5 (very good)"),
     }
     return {
-        "change": _plain(
-            charts.change_figure(result.items, _("Mean change from first to latest measurement"))
-        ),
+        "change": _plain(charts.change_figure(result.items, _("Mean change"))),
         "shares": _plain(
             charts.shares_figure(
                 result.items,
@@ -43,8 +41,4 @@ def for_figures(result: Figures) -> dict[str, dict]:
 
 
 def for_comparison(comparison: Comparison) -> dict[str, dict]:
-    return {
-        "compare": _plain(
-            charts.compare_figure(comparison, _("Mean change from first to latest measurement"))
-        )
-    }
+    return {"compare": _plain(charts.compare_figure(comparison, _("Mean change")))}

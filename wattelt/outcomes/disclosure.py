@@ -160,6 +160,8 @@ def make_blocks(
     )
     blocks: list[Block] = []
     for step in range(len(LADDER)):
+        if not remaining:
+            break
         groups: dict[Key, list[Key]] = {}
         for key in remaining:
             groups.setdefault(ladder.steps(key)[step], []).append(key)

@@ -95,39 +95,47 @@ def refresh(db: Session, resident_ids: Iterable[int] | None = None) -> None:
         db.exec(statement)  # type: ignore[call-overload]
 
     ranked = _ranked(ids)
-    first = ranked.alias("first_round")
-    last = ranked.alias("last_round")
-    registered = (
+
+    def at_first(column):
+        return func.max(case((ranked.c.first_rank == 1, column)))
+
+    # One pass over the ranked rounds, no self-join: each resident's first and last round
+    # become one row by conditional aggregation (robust whatever the planner's statistics).
+    per_resident = (
         select(
-            col(Involvement.resident_id).label("resident_id"),
-            func.min(col(Involvement.id)).label("involvement_id"),
+            ranked.c.resident_id.label("resident_id"),
+            func.max(ranked.c.rounds).label("rounds"),
+            at_first(ranked.c.measurement_id).label("baseline_id"),
+            func.max(case((ranked.c.last_rank == 1, ranked.c.measurement_id))).label("latest_id"),
+            at_first(ranked.c.questionnaire_key).label("questionnaire_key"),
+            at_first(ranked.c.questionnaire_version).label("questionnaire_version"),
+            at_first(ranked.c.year).label("year"),
+            at_first(ranked.c.month).label("month"),
+            at_first(ranked.c.change_threshold).label("change_threshold"),
         )
-        .group_by(col(Involvement.resident_id))
-        .subquery("registered")
+        .where((ranked.c.first_rank == 1) | (ranked.c.last_rank == 1))
+        .group_by(ranked.c.resident_id)
+        .subquery("per_resident")
     )
-    rounds = (
-        select(
-            first.c.resident_id,
-            Involvement.organisation_id,
-            first.c.rounds,
-            first.c.measurement_id,
-            last.c.measurement_id,
-            first.c.questionnaire_key,
-            first.c.questionnaire_version,
-            first.c.year,
-            (first.c.month + 2) // 3,
-            first.c.change_threshold,
-            literal(utcnow()),
-        )
-        .select_from(first)
-        .join(last, and_(last.c.resident_id == first.c.resident_id, last.c.last_rank == 1))
-        .join(registered, registered.c.resident_id == first.c.resident_id, isouter=True)
-        .join(
-            Involvement,
-            col(Involvement.id) == registered.c.involvement_id,
-            isouter=True,
-        )
-        .where(first.c.first_rank == 1)
+    registered = (
+        select(col(Involvement.organisation_id))
+        .where(col(Involvement.resident_id) == per_resident.c.resident_id)
+        .order_by(col(Involvement.id))
+        .limit(1)
+        .scalar_subquery()
+    )
+    rounds = select(
+        per_resident.c.resident_id,
+        registered,
+        per_resident.c.rounds,
+        per_resident.c.baseline_id,
+        per_resident.c.latest_id,
+        per_resident.c.questionnaire_key,
+        per_resident.c.questionnaire_version,
+        per_resident.c.year,
+        (per_resident.c.month + 2) // 3,
+        per_resident.c.change_threshold,
+        literal(utcnow()),
     )
     db.exec(  # type: ignore[call-overload]
         insert(OutcomeResident).from_select(
