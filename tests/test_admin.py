@@ -27,6 +27,7 @@ PAGES = [
     "/admin/districts/new",
     "/admin/users",
     "/admin/users/new",
+    "/admin/api-tokens",
 ]
 
 
@@ -80,6 +81,8 @@ def _all_urls(chain, organisation, district, user) -> list[tuple[str, str]]:
         ("POST", f"/admin/users/{user.id}/reactivate"),
         ("POST", f"/admin/users/{user.id}/invite"),
         ("POST", f"/admin/users/{user.id}/two-factor/reset"),
+        ("POST", "/admin/api-tokens"),
+        ("POST", "/admin/api-tokens/1/revoke"),
     ]
 
 

@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 
 from wattelt import db
+from wattelt.api import tokens as api_tokens
 from wattelt.goals import services as goal_services
 from wattelt.models import ErasureRequest, Involvement, Resident, User
 
@@ -127,6 +128,21 @@ RULES: dict[str, set[str]] = {
     "goals.my_plan": RESIDENTS | {"network"},
     "goals.my_plan_print": RESIDENTS | {"network"},
     "goals.my_step_done": {"resident"},  # Sanne's own step; not Piet, not a step of Jan
+    # Anonymous figures: policymakers (their chain) and managers (their organisation) only.
+    "dashboard.index": {"policymaker", "manager"},
+    "dashboard.compare": {"policymaker", "manager"},
+    "dashboard.download": {"policymaker", "manager"},
+    "dashboard.plotly_js": EVERYONE,
+    "admin.api_tokens": {"admin"},
+    "admin.new_api_token": {"admin"},
+    "admin.revoke_api_token": {"admin"},
+    # The figures API answers bearer tokens only, never a session (tested in test_api.py).
+    "api.summary": NOBODY,
+    "api.domains": NOBODY,
+    "api.compare": NOBODY,
+    "api.filters": NOBODY,
+    "api.openapi_document": EVERYONE,
+    "api.docs": EVERYONE,
 }
 
 # Endpoints that change who is logged in or what the others find: run last, in this order.
@@ -168,6 +184,14 @@ def _params(app: Flask, world: dict) -> dict[str, object]:
             due_on=None,
         )
         goal_id, step_id = goal.id, step.id
+        api_token, _secret = api_tokens.create(
+            session,
+            session.get(User, world["policymaker"].id),
+            "BI",
+            session.get(User, world["admin"].id),
+            None,
+        )
+        token_id = api_token.id
     target = factories.make_user(app, role="coach", organisation=world["elsewhere"])
     return {
         "resident_id": world["sanne"].id,
@@ -185,6 +209,8 @@ def _params(app: Flask, world: dict) -> dict[str, object]:
         "step": 1,
         "item_key": "money",
         "filename": "css/wattelt.css",
+        "kind": "zip",
+        "token_id": token_id,
     }
 
 
@@ -243,6 +269,7 @@ def test_each_role_gets_exactly_what_the_rules_say(app, role):
         url = _url(rule, params)
         response = client.get(url) if method == "GET" else client.post(url, data={})
         assert response.status_code < 500, f"{method} {url} as {role}: {response.status_code}"
+        response.close()  # streamed files (static, scripts) are closed at once
         refused = _refused(response, rule.endpoint)
         if refused == (role in allowed):
             wrong.append(

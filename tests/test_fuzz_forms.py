@@ -17,6 +17,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select as sa_select
 
 from wattelt import db
+from wattelt.api import tokens as api_tokens
+from wattelt.api.openapi import QUERY_PARAMETERS
 from wattelt.auth.services import create_invitation
 from wattelt.goals import services as goal_services
 from wattelt.models import ErasureRequest, Resident, User
@@ -26,6 +28,9 @@ from helpers import world as privacy_world
 
 #: Written on purpose by refused requests too: the log of refused access and failed logins.
 LOG_TABLES = {"access_log", "login_failure", "alembic_version"}
+#: The API records a token's last use on every call, refused or not.
+LOG_TABLES |= {"api_token"}
+FILTER_NAMES = [name for name in QUERY_PARAMETERS if name != "by"]
 
 SPECIAL = [
     "",
@@ -68,6 +73,7 @@ class Form:
     url: Callable[[dict], str]
     fields: Callable[[dict], dict[str, st.SearchStrategy]] = field(default=lambda w: {})
     method: str = "POST"
+    headers: Callable[[dict], dict[str, str]] = field(default=lambda w: {})
 
 
 def _ids(world, *names) -> list[int]:
@@ -276,6 +282,42 @@ FORMS: dict[str, Form] = {
             f"version_{w['goal_id']}": valid(1) | junk,
         },
     ),
+    "figures filters": Form(
+        "policymaker",
+        lambda w: "/dashboard/",
+        lambda w: {name: junk for name in FILTER_NAMES},
+        method="GET",
+    ),
+    "figures side by side": Form(
+        "policymaker",
+        lambda w: "/dashboard/compare",
+        lambda w: (
+            {"by": valid("organisation", "district") | junk} | {name: junk for name in FILTER_NAMES}
+        ),
+        method="GET",
+    ),
+    "api token": Form(
+        "admin",
+        lambda w: "/admin/api-tokens",
+        lambda w: {
+            "user_id": valid(w["policymaker"].id) | junk,
+            "name": junk,
+            "days": valid(30, 365) | junk,
+        },
+    ),
+    **{
+        f"api {endpoint}": Form(
+            None,
+            lambda w, endpoint=endpoint: f"/api/v1/{endpoint}",
+            lambda w: (
+                {"by": valid("organisation", "district") | junk, "lang": junk}
+                | {name: junk for name in FILTER_NAMES}
+            ),
+            method="GET",
+            headers=lambda w: {"Authorization": f"Bearer {w['api_token']}"},
+        )
+        for endpoint in ("summary", "domains", "compare")
+    },
     "new chain": Form("admin", lambda w: "/admin/chains/new", lambda w: {"name": junk}),
     "organisation": Form(
         "admin",
@@ -337,6 +379,13 @@ def _world(app) -> dict:
         session.add(request)
         session.flush()
         world["request_id"] = request.id
+        _row, world["api_token"] = api_tokens.create(
+            session,
+            session.get(User, world["policymaker"].id),
+            "BI",
+            session.get(User, world["admin"].id),
+            None,
+        )
         sanne = session.get(Resident, world["sanne"].id)
         coach = session.get(User, world["coach"].id)
         goal = goal_services.create_goal(
@@ -374,10 +423,11 @@ def test_no_input_breaks_a_form_or_writes_half(app, name):
     @given(data=strategy)
     def post(data):
         before = _snapshot(app)
+        headers = form.headers(world)
         if form.method == "GET":
-            response = client.get(url, query_string=data)
+            response = client.get(url, query_string=data, headers=headers)
         else:
-            response = client.post(url, data=data)
+            response = client.post(url, data=data, headers=headers)
         assert response.status_code < 500, (name, data)
         if response.status_code >= 400:
             assert _snapshot(app) == before, f"{name} refused {data!r} but changed the database"

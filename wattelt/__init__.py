@@ -73,7 +73,9 @@ def configure_security(app: Flask) -> None:
 
 def configure_blueprints(app: Flask) -> None:
     from wattelt.admin import bp as admin_bp
+    from wattelt.api import init_app as init_api
     from wattelt.auth import bp as auth_bp
+    from wattelt.dashboard import bp as dashboard_bp
     from wattelt.errors import init_app as init_errors
     from wattelt.goals import bp as goals_bp
     from wattelt.main import bp as main_bp
@@ -88,6 +90,8 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(measurements_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(goals_bp)
+    app.register_blueprint(dashboard_bp)
+    init_api(app)
     init_errors(app)
 
 

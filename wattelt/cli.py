@@ -188,7 +188,10 @@ def retention(flag: bool, months: int | None) -> None:
 
 
 def register(app: Flask) -> None:
+    from wattelt.outcomes.cli import outcomes_cli
+
     app.cli.add_command(db_cli)
+    app.cli.add_command(outcomes_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(create_user)
     app.cli.add_command(demo)

@@ -7,6 +7,7 @@ successful request and rolled back otherwise, so a failing request writes nothin
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -51,6 +52,12 @@ def make_engine(url: str) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # SQLite builds without the math functions lack sqrt(), which the anonymous figures use
+    # (the GAS T-score); PostgreSQL always has it.
+    try:
+        dbapi_connection.execute("SELECT sqrt(4)")
+    except Exception:  # sqlite3.OperationalError: no such function
+        dbapi_connection.create_function("sqrt", 1, math.sqrt, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, g, render_template
+from flask import Flask, g, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -30,6 +30,9 @@ MESSAGES = {
 
 def _render(code: int, detail=None):
     title, text = MESSAGES.get(code, MESSAGES[500] if code >= 500 else MESSAGES[400])
+    if request.path.startswith("/api/"):
+        # The figures API answers in JSON, also for unknown paths and failures.
+        return jsonify(error=f"http_{code}", message=str(detail or title), fields={}), code
     return render_template("error.html", code=code, title=title, text=detail or text), code
 
 

@@ -57,6 +57,15 @@ ICONS: dict[str, str] = {
         '<path d="M4 20.5h16"/><path d="M6 20.5V4h8v16.5"/><path d="M14 9h4v11.5"/>'
         '<path d="M9 7.5h2M9 11h2M9 14.5h2"/>'
     ),
+    "chart": (
+        '<path d="M4 20.5h16"/><path d="M6.5 17V11"/><path d="M11 17V6.5"/><path d="M15.5 17v-4"/>'
+        '<path d="M20 17V9"/>'
+    ),
+    "download": '<path d="M12 4v11"/><path d="M7.5 10.5L12 15l4.5-4.5"/><path d="M5 19.5h14"/>',
+    "compare": (
+        '<rect x="3.5" y="5" width="7" height="14" rx="1.5"/><rect x="13.5" y="5" width="7" '
+        'height="14" rx="1.5"/><path d="M6 9.5h2M6 12.5h2M16 9.5h2M16 12.5h2"/>'
+    ),
     "map": '<path d="M3.5 6l5.5-2 6 2 5.5-2v14l-5.5 2-6-2-5.5 2z"/><path d="M9 4v14M15 6v14"/>',
     "chain": (
         '<rect x="2.5" y="8.5" width="9" height="7" rx="3.5"/>'

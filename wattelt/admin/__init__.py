@@ -2,4 +2,9 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
-from wattelt.admin import routes, routes_structure, routes_users  # noqa: E402,F401
+from wattelt.admin import (  # noqa: E402,F401
+    routes,
+    routes_structure,
+    routes_tokens,
+    routes_users,
+)

@@ -141,3 +141,28 @@ class UserFilterForm(FlaskForm):
     )
     role = SelectField(_l("Role"), default="", validate_choice=True)
     organisation_id = SelectField(_l("Organisation"), coerce=optional_id, validate_choice=True)
+
+
+TOKEN_DAYS = {"30": _l("30 days"), "90": _l("90 days"), "365": _l("1 year"), "0": _l("No end date")}
+
+
+class ApiTokenForm(FlaskForm):
+    """A new token for the figures API."""
+
+    user_id = SelectField(_l("For"), coerce=optional_id, validate_choice=True)
+    name = StringField(
+        _l("What is it for?"),
+        validators=[
+            DataRequired(_l("Fill in what the token is for, e.g. the name of the report tool.")),
+            Length(max=80, message=_l("Use at most %(max)d characters.")),
+            _no_control_characters,
+        ],
+        filters=[_strip],
+        render_kw={"autocomplete": "off"},
+    )
+    days = SelectField(_l("Works for"), default="365", validate_choice=True)
+    submit = SubmitField(_l("Make token"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.days.choices = list(TOKEN_DAYS.items())

@@ -20,6 +20,7 @@ from wattelt.models import (
     User,
     utcnow,
 )
+from wattelt.outcomes import summary as outcome_summary
 from wattelt.policy import Action, can
 from wattelt.questionnaires.loader import registry
 
@@ -247,6 +248,9 @@ def complete(db: Session, measurement: Measurement, user: User) -> bool:
         .values(status="completed", completed_at=utcnow(), completed_by_id=user.id)
     )
     db.refresh(measurement)
+    if result.rowcount == 1:
+        # The anonymous figures' summary of rounds (first and latest) follows at once.
+        outcome_summary.refresh(db, [measurement.resident_id])
     return result.rowcount == 1
 
 
@@ -287,6 +291,7 @@ def correct(
     db.add(answer)
     db.add(correction)
     db.flush()
+    outcome_summary.refresh(db, [measurement.resident_id])
     return correction
 
 

@@ -4,6 +4,7 @@ Later areas add their tables here (measurements, goals, consent) so Alembic sees
 """
 
 from wattelt.models.access import AccessLog, LoginFailure
+from wattelt.models.api_token import ApiToken
 from wattelt.models.base import utcnow
 from wattelt.models.goal import (
     GOAL_STATUSES,
@@ -25,6 +26,7 @@ from wattelt.models.measurement import (
     Measurement,
 )
 from wattelt.models.organisation import Chain, District, Organisation
+from wattelt.models.outcome import OutcomeItem, OutcomeResident
 from wattelt.models.privacy import (
     CONSENT_PURPOSES,
     ERASURE_REASONS,
@@ -50,6 +52,7 @@ __all__ = [
     "PERSPECTIVES",
     "SPECIAL_ANSWERS",
     "AccessLog",
+    "ApiToken",
     "Answer",
     "AnswerCorrection",
     "Measurement",
@@ -65,6 +68,8 @@ __all__ = [
     "Organisation",
     "Plan",
     "PlanChange",
+    "OutcomeItem",
+    "OutcomeResident",
     "Resident",
     "Role",
     "Step",

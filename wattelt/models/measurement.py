@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from wattelt.models.base import utcnow
@@ -23,6 +23,8 @@ class Measurement(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("status IN ('draft','completed','stopped')", name="status"),
         CheckConstraint("mode IN ('together','own_device')", name="mode"),
+        # Rounds: a resident's completed measurements in order (first = T0, last = latest).
+        Index("ix_measurement_rounds", "resident_id", "status", "completed_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Literal
 
 Change = Literal["improved", "same", "declined"]
@@ -65,6 +66,7 @@ def t_cdf(t: float, df: float) -> float:
     return tail if t <= 0 else 1.0 - tail
 
 
+@lru_cache(maxsize=4096)
 def t_quantile(p: float, df: float) -> float:
     """The t with P(T <= t) = p for Student's t with ``df`` > 0 degrees of freedom.
 

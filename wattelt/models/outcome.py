@@ -1,0 +1,60 @@
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, Index
+from sqlmodel import Field, SQLModel
+
+from wattelt.models.base import utcnow
+
+
+class OutcomeResident(SQLModel, table=True):
+    """Per resident with a completed measurement: their first (T0) and latest completed round.
+
+    A summary kept for the anonymous figures, so the dashboard groups a few rows per resident
+    instead of every answer. Rounds are ordered by ``completed_at`` then ``id``, exactly as the
+    person's report orders them. Rebuilt for a resident whenever one of their measurements is
+    completed or corrected (``wattelt.outcomes.summary.refresh``); ``flask --app app outcomes
+    rebuild`` rebuilds it for everyone."""
+
+    __tablename__ = "outcome_resident"
+    __table_args__ = (
+        CheckConstraint("baseline_quarter BETWEEN 1 AND 4", name="baseline_quarter"),
+        CheckConstraint("measurements >= 1", name="measurements"),
+    )
+
+    resident_id: int = Field(foreign_key="resident.id", primary_key=True)
+    # The organisation that registered the resident (their first involvement): every resident
+    # counts for exactly one organisation, so organisations partition the figures.
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    measurements: int
+    baseline_measurement_id: int = Field(foreign_key="measurement.id")
+    latest_measurement_id: int = Field(foreign_key="measurement.id")
+    questionnaire_key: str = Field(max_length=40)
+    questionnaire_version: int
+    # Only the year and quarter of the first measurement are kept here: no exact date is needed.
+    baseline_year: int
+    baseline_quarter: int
+    # The questionnaire's change threshold (steps) for the life domains, from the first round.
+    change_threshold: int = Field(default=1)
+    refreshed_at: datetime = Field(default_factory=utcnow)
+
+
+class OutcomeItem(SQLModel, table=True):
+    """One life domain (or the overall grade) of one resident from one perspective: the numeric
+    answer at the first and at the latest completed measurement.
+
+    ``latest_value`` is only set when the latest round is another measurement than the first;
+    special answers ("don't know", "rather not say") are never numbers, so they leave the value
+    empty."""
+
+    __tablename__ = "outcome_item"
+    __table_args__ = (
+        CheckConstraint("perspective IN ('resident','coach','network')", name="perspective"),
+        Index("ix_outcome_item_perspective_item", "perspective", "item"),
+    )
+
+    resident_id: int = Field(foreign_key="resident.id", primary_key=True)
+    perspective: str = Field(max_length=10, primary_key=True)
+    item: str = Field(max_length=40, primary_key=True)
+    baseline_value: int | None = None
+    latest_value: int | None = None
+    wants_to_work: bool = Field(default=False)

@@ -1,0 +1,141 @@
+"""The goal figures: goals set, goals reached and the mean GAS T-score - one more family of
+blocks, like the life domains.
+
+Per resident in the figures (counted and in scope): how many goals their plan has, how many were
+reached, and the Goal Attainment Scaling T-score (Kiresuk & Sherman 1968, formula in
+``wattelt.scoring.gas``) of their latest scored follow-up measurement. Everything is computed in
+SQL: each resident's sums (sum(w*x), sum(w^2), sum(w)) over the goals scored at that measurement,
+the T-score from them, and then integer sums per atom; ``sum_t_milli`` adds the T-scores in
+thousandths, rounded, so that SQLite and PostgreSQL add up identical integers.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Integer, case, cast, func, select
+from sqlmodel import Session, col
+
+from wattelt.models import Goal, GoalScore, Measurement, OutcomeResident
+from wattelt.outcomes.atoms import Key, Scope, _count_if, _in_scope, _key_columns
+from wattelt.outcomes.results import GoalFigures
+from wattelt.scoring.gas import DEFAULT_RHO
+
+AVAILABLE = True
+
+#: n = residents with at least one goal; the block threshold applies to n.
+GOAL_SUMS = ("n", "goals_set", "goals_reached")
+#: n = residents with a T-score; a family of blocks of its own, so that the mean T-score never
+#: rests on fewer than k scored residents, also not as the difference of two published means.
+GAS_SUMS = ("n", "sum_t_milli")
+
+
+def _goals_per_resident():
+    return (
+        select(
+            col(Goal.resident_id).label("resident_id"),
+            func.count().label("goals_set"),
+            _count_if(col(Goal.status) == "reached").label("goals_reached"),
+        )
+        .group_by(col(Goal.resident_id))
+        .subquery("goals_per_resident")
+    )
+
+
+def _t_per_resident(rho: float = DEFAULT_RHO):
+    """Each resident's GAS T-score (in thousandths) at their latest scored, completed round."""
+    ranked = (
+        select(
+            col(Goal.resident_id).label("resident_id"),
+            col(GoalScore.score).label("score"),
+            col(Goal.weight).label("weight"),
+            func.dense_rank()
+            .over(
+                partition_by=col(Goal.resident_id),
+                order_by=(col(Measurement.completed_at).desc(), col(Measurement.id).desc()),
+            )
+            .label("recency"),
+        )
+        .join(Goal, col(Goal.id) == col(GoalScore.goal_id))
+        .join(Measurement, col(Measurement.id) == col(GoalScore.measurement_id))
+        .where(col(Measurement.status) == "completed")
+        .subquery("ranked_scores")
+    )
+    sums = (
+        select(
+            ranked.c.resident_id,
+            func.sum(ranked.c.weight * ranked.c.score).label("weighted"),
+            func.sum(ranked.c.weight * ranked.c.weight).label("squared"),
+            func.sum(ranked.c.weight).label("weights"),
+        )
+        .where(ranked.c.recency == 1)
+        .group_by(ranked.c.resident_id)
+        .subquery("gas_sums")
+    )
+    # T = 50 + 10 * sum(w*x) / sqrt((1 - rho) * sum(w^2) + rho * (sum(w))^2), weights > 0.
+    variance = (1.0 - rho) * sums.c.squared + rho * sums.c.weights * sums.c.weights
+    t_score = 50.0 + 10.0 * sums.c.weighted / func.sqrt(variance)
+    return select(
+        sums.c.resident_id, cast(func.round(t_score * 1000.0), Integer).label("t_milli")
+    ).subquery("gas_t")
+
+
+def goal_atoms(
+    db: Session, scope: Scope
+) -> tuple[dict[Key, dict[str, int]], dict[Key, dict[str, int]]]:
+    """Per atom: the goal sums (residents with a goal, goals set, goals reached) and the GAS
+    sums (residents with a T-score, the sum of their T-scores in thousandths)."""
+    keys = _key_columns()
+    goals = _goals_per_resident()
+    gas = _t_per_resident()
+    query = _in_scope(
+        select(
+            *keys,
+            func.count().label("n"),
+            func.sum(goals.c.goals_set).label("goals_set"),
+            func.sum(goals.c.goals_reached).label("goals_reached"),
+            func.count(gas.c.t_milli).label("n_t"),
+            func.sum(case((gas.c.t_milli.is_not(None), gas.c.t_milli), else_=0)).label(
+                "sum_t_milli"
+            ),
+        )
+        .select_from(OutcomeResident)
+        .join(goals, goals.c.resident_id == col(OutcomeResident.resident_id))
+        .join(gas, gas.c.resident_id == col(OutcomeResident.resident_id), isouter=True),
+        scope,
+    ).group_by(*keys)
+    goal_sums: dict[Key, dict[str, int]] = {}
+    gas_sums: dict[Key, dict[str, int]] = {}
+    for row in db.exec(query):  # type: ignore[call-overload]
+        values = {name: int(row._mapping[name] or 0) for name in (*GOAL_SUMS, "n_t", "sum_t_milli")}
+        key = tuple(row[:7])
+        goal_sums[key] = {name: values[name] for name in GOAL_SUMS}
+        if values["n_t"]:
+            gas_sums[key] = {"n": values["n_t"], "sum_t_milli": values["sum_t_milli"]}
+    return goal_sums, gas_sums
+
+
+def finish(sums: dict[str, int] | None, gas: dict[str, int] | None) -> GoalFigures:
+    """Published goal figures from the sums over whole blocks (None: suppressed)."""
+    mean_t = gas["sum_t_milli"] / 1000 / gas["n"] if gas and gas.get("n") else None
+    scored = gas.get("n") if gas else None
+    if sums is None:
+        return GoalFigures(
+            available=AVAILABLE,
+            suppressed=True,
+            residents=None,
+            goals_set=None,
+            goals_reached=None,
+            reached_share=None,
+            scored_residents=scored,
+            mean_gas_t=mean_t,
+        )
+    goals_set = sums.get("goals_set", 0)
+    return GoalFigures(
+        available=True,
+        suppressed=False,
+        residents=sums["n"],
+        goals_set=goals_set,
+        goals_reached=sums.get("goals_reached", 0),
+        reached_share=sums.get("goals_reached", 0) / goals_set if goals_set else None,
+        scored_residents=scored,
+        mean_gas_t=mean_t,
+    )
