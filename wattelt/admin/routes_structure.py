@@ -89,7 +89,12 @@ def _organisation_form(organisation: Organisation | None, heading: str):
     if form.validate_on_submit():
         try:
             saved = services.save_organisation(
-                session, organisation, form.name.data, form.kind.data, form.chain_id.data
+                session,
+                organisation,
+                form.name.data,
+                form.kind.data,
+                form.chain_id.data,
+                form.follow_up_months.data,
             )
         except services.NameTaken:
             form.name.errors.append(_("An organisation with this name already exists."))
@@ -99,6 +104,9 @@ def _organisation_form(organisation: Organisation | None, heading: str):
     hints = {
         "kind": _("For example wijkteam, MEE, schuldhulp or GGZ."),
         "chain_id": _("Policymakers of this organisation see figures of this chain."),
+        "follow_up_months": _(
+            "Residents are due for a new measurement this many months after their last one (1 to 24)."
+        ),
     }
     return _form_page(form, heading, "admin.organisations", hints)
 
