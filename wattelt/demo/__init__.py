@@ -2,7 +2,8 @@
 
 The steps run in order on one seeded random source, so the demo is the same every time:
 ``people`` (chain, organisations, districts, accounts, residents, network), then
-``measurements`` (rounds T0, T1, T2 with change over time). Every demo account has the password
+``measurements`` (rounds T0, T1, T2 with change over time), then ``rounds`` (follow-up
+intervals; residents with ten rounds, overdue, one measurement). Every demo account has the password
 ``wattelt-demo`` (listed in the README).
 """
 
@@ -13,13 +14,13 @@ import random
 from sqlmodel import Session, select
 
 from wattelt import db, migrate
-from wattelt.demo import measurements, people
+from wattelt.demo import measurements, people, rounds
 from wattelt.demo.world import DEMO_PASSWORD, World
 from wattelt.models import Chain
 
 __all__ = ["DEMO_PASSWORD", "World", "build_demo"]
 
-STEPS = [measurements.build]
+STEPS = [measurements.build, rounds.build]
 
 
 def build_demo(reset: bool = False) -> str:
