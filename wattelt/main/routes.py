@@ -9,7 +9,6 @@ from wattelt.main import bp, services
 from wattelt.measurements import services as measurements
 from wattelt.models import NetworkMember, Resident, Role
 from wattelt.policy import Action, resident_or_404
-from wattelt.questionnaires.loader import registry
 from wattelt.rounds import caseload
 
 
@@ -66,7 +65,7 @@ def home():
             draft=draft,
         )
     if role in (Role.COACH, Role.MANAGER):
-        overdue, due = caseload.due_counts(session_, current_user, registry())
+        overdue, due = caseload.due_counts(session_, current_user)
         return render_template(
             "main/home_professional.html",
             summary=services.professional_summary(session_, current_user),

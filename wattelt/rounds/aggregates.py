@@ -294,3 +294,35 @@ def caseload_query(visible, organisation_id: int | None, questionnaires: Registr
         .outerjoin(coach, coach.id == involvement.professional_id)
         .outerjoin(director, director.id == visible.c.case_director_id)
     )
+
+
+def due_query(visible, organisation_id: int | None) -> Select:
+    """Only what due dates need, per resident of ``visible``: the latest round, the case
+    director and the involved professional of ``organisation_id`` (for the home page's counts)."""
+    latest = (
+        select(
+            col(Measurement.resident_id).label("resident_id"),
+            func.max(Measurement.completed_at).label("last_round"),
+        )
+        .where(is_round(), col(Measurement.resident_id).in_(select(visible.c.id)))
+        .group_by(col(Measurement.resident_id))
+        .subquery("latest")
+    )
+    involvement = aliased(Involvement)
+    return (
+        select(
+            visible.c.id.label("resident_id"),
+            visible.c.case_director_id,
+            latest.c.last_round,
+            involvement.professional_id.label("coach_id"),
+        )
+        .select_from(visible)
+        .outerjoin(latest, latest.c.resident_id == visible.c.id)
+        .outerjoin(
+            involvement,
+            and_(
+                involvement.resident_id == visible.c.id,
+                involvement.organisation_id == organisation_id,
+            ),
+        )
+    )

@@ -193,11 +193,13 @@ def _total_change(record, references, items) -> tuple[str | None, str | None]:
     )
 
 
-def due_counts(db: Session, user: User, questionnaires: Registry, today: date | None = None):
-    """(overdue, due within a month or never measured) among the user's own residents."""
+def due_counts(db: Session, user: User, today: date | None = None) -> tuple[int, int]:
+    """(overdue, due within a month or never measured) among a coach's own residents, or a
+    manager's organisation."""
     today = today or date.today()
     months = interval_of(db, user.organisation_id)
-    q = _base(user, questionnaires)
+    visible = visible_residents(user).subquery("visible")
+    q = aggregates.due_query(visible, user.organisation_id).subquery("due")
     mine = user.role_enum is Role.COACH
     counts = {}
     for due in ("overdue", "due"):
