@@ -8,6 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from helpers.browser import artifact_path, assert_no_axe_violations, browser_login
 from helpers.rounds import add_round, everywhere
@@ -67,9 +68,11 @@ def watched(page, live_server):
 
 
 def _drawn(page, count: int = CHARTS) -> None:
-    page.wait_for_function(
-        f"document.querySelectorAll('.chart.is-drawn .main-svg').length >= {count}"
-    )
+    # Locators poll from Python: a string predicate in the page would need eval, which our
+    # Content-Security-Policy (rightly) forbids.
+    drawn = page.locator(".chart.is-drawn .svg-container")
+    drawn.nth(count - 1).wait_for()
+    assert drawn.count() >= count
 
 
 def _clean(page, live_server) -> None:
@@ -110,7 +113,7 @@ def test_coach_reads_the_report_and_switches_views(watched, live_server, people)
     assert _visible(page, "chart-overview", "coach") == [False, False]
     assert page.locator("[data-perspective-submit]").is_hidden()
     page.get_by_role("checkbox", name="Coach").check()
-    page.wait_for_function("location.search.includes('perspective=coach')")
+    expect(page).to_have_url(re.compile(r"perspective=coach"))
     assert _visible(page, "chart-overview", "coach") == [True, True]
     assert page.locator('.table-wrap[data-perspective="coach"]').is_visible()
     assert "Coach:" in page.locator("#report-summary").inner_text()
