@@ -61,9 +61,12 @@ def test_radar_shows_gaps_for_missing_answers_and_domains_added_later():
             {"money": 3, "housing": 4, "friends": 2},
         ]
     }
-    first = _radar(scores).data[0]
+    first, latest = _radar(scores).data
     assert list(first.r) == [2, None, None, 2]  # a gap, never a zero
     assert first.connectgaps is False
+    assert latest.fill == "toself"
+    gappy = _radar({"resident": [{"money": 3, "housing": None, "friends": 4}]}).data[0]
+    assert gappy.fill == "none"  # a fill across a gap would draw odd wedges
 
 
 def test_radar_of_a_single_measurement_has_one_line():

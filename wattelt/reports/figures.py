@@ -67,7 +67,7 @@ def radar(
     """The spider web: one axis per domain ``(key, title)``, one closed line per shown round and
     perspective. ``rounds`` are the legend names of all rounds (oldest first); ``scores`` has,
     per perspective, one mapping domain -> value per round."""
-    figure = go.Figure(layout=_layout(height=520))
+    figure = go.Figure(layout=_layout(height=620))
     keys = [key for key, _title in domains]
     theta = [wrap(title) for _key, title in domains]
     chosen = radar_rounds(len(rounds))
@@ -98,7 +98,10 @@ def radar(
                         "dash": DASHES.get(perspective, "solid"),
                     },
                     marker={"symbol": symbol, "size": 9 if latest else 7, "color": colour},
-                    fill="toself" if latest and perspective == "resident" else "none",
+                    # Filled only when whole: with a gap the fill would cut odd wedges.
+                    fill="toself"
+                    if latest and perspective == "resident" and None not in r
+                    else "none",
                     fillcolor=LATEST_FILL,
                     connectgaps=False,
                     visible=perspective in shown,
@@ -128,7 +131,7 @@ def radar(
         },
         showlegend=True,
         legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"},
-        margin={"l": 70, "r": 70, "t": 30, "b": 30},
+        margin={"l": 70, "r": 70, "t": 56, "b": 30},
     )
     return figure
 

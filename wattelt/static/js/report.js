@@ -73,7 +73,7 @@
         });
       }
     });
-    layout.margin = { l: 64, r: 64, t: 28, b: 16 };
+    layout.margin = { l: 64, r: 64, t: 44, b: 16 };
     layout.height = Math.round(width + 120);
     layout.polar.angularaxis.tickfont = { size: 10 };
     layout.polar.radialaxis.tickfont = { size: 10 };
