@@ -128,11 +128,14 @@ RULES: dict[str, set[str]] = {
     "goals.my_plan": RESIDENTS | {"network"},
     "goals.my_plan_print": RESIDENTS | {"network"},
     "goals.my_step_done": {"resident"},  # Sanne's own step; not Piet, not a step of Jan
+    # Rounds: the person's report for professionals with access and the resident themself.
+    "rounds.resident_report": SANNE_VIEW,
+    "rounds.my_report": RESIDENTS,
+    "rounds.caseload": COACHES | {"manager"},
     # Anonymous figures: policymakers (their chain) and managers (their organisation) only.
     "dashboard.index": {"policymaker", "manager"},
     "dashboard.compare": {"policymaker", "manager"},
     "dashboard.download": {"policymaker", "manager"},
-    "dashboard.plotly_js": EVERYONE,
     "admin.api_tokens": {"admin"},
     "admin.new_api_token": {"admin"},
     "admin.revoke_api_token": {"admin"},

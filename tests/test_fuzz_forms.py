@@ -282,6 +282,20 @@ FORMS: dict[str, Form] = {
             f"version_{w['goal_id']}": valid(1) | junk,
         },
     ),
+    "caseload filters": Form(
+        "coach",
+        lambda w: "/caseload",
+        lambda w: {
+            name: junk for name in ("mine", "coach", "due", "change", "code", "sort", "dir", "page")
+        },
+        method="GET",
+    ),
+    "report perspectives": Form(
+        "coach",
+        lambda w: f"/residents/{w['sanne'].id}/report",
+        lambda w: {"perspective": valid("resident", "coach", "network") | junk, "print": junk},
+        method="GET",
+    ),
     "figures filters": Form(
         "policymaker",
         lambda w: "/dashboard/",

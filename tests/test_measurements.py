@@ -492,3 +492,13 @@ def test_network_member_who_is_there_answers_on_the_shared_device(team, client, 
     client.post(f"/measurements/{mid}/stop")
     other = _start(client, team["sanne"], present="coach")
     assert client.get(f"/measurements/{other}/fill/network/1").status_code == 403
+
+
+def test_a_blank_answer_is_no_answer_and_no_error(team, client, login, db_session):
+    login(client, team["coach"])
+    mid = _start(client, team["sanne"])
+    response = client.post(
+        f"/measurements/{mid}/fill/resident/1", data={"answer": " ", "version": "0"}
+    )
+    assert response.status_code == 302
+    assert _answers(db_session) == {}

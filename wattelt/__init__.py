@@ -50,6 +50,7 @@ def configure_proxy(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
+    from wattelt.assets import init_app as init_assets
     from wattelt.extensions import csrf
     from wattelt.i18n import init_app as init_i18n
     from wattelt.icons import icon
@@ -59,6 +60,7 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     init_i18n(app)
     init_questionnaires(app)
+    init_assets(app)
     app.jinja_env.globals["icon"] = icon
     app.jinja_env.globals["domain_icon"] = icon_svg
 
@@ -82,6 +84,7 @@ def configure_blueprints(app: Flask) -> None:
     from wattelt.measurements import bp as measurements_bp
     from wattelt.privacy import bp as privacy_bp
     from wattelt.residents import bp as residents_bp
+    from wattelt.rounds import bp as rounds_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -92,6 +95,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(goals_bp)
     app.register_blueprint(dashboard_bp)
     init_api(app)
+    app.register_blueprint(rounds_bp)
     init_errors(app)
 
 

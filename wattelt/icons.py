@@ -90,6 +90,7 @@ ICONS: dict[str, str] = {
     ),
     "circle": '<circle cx="12" cy="12" r="8.5"/>',
     "check-circle": '<circle cx="12" cy="12" r="8.5"/><path d="M8 12.3l2.8 2.8L16.2 9.5"/>',
+    "clock": '<circle cx="12" cy="12" r="8.5"/><path d="M12 7.5V12l3 2"/>',
 }
 
 

@@ -7,11 +7,23 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from wattelt.admin.services import lacks_organisation
 from wattelt.models import Chain, District, Organisation, Role, User
+from wattelt.models.organisation import (
+    DEFAULT_FOLLOW_UP_MONTHS,
+    FOLLOW_UP_MONTHS_MAX,
+    FOLLOW_UP_MONTHS_MIN,
+)
 
 # Most common first; a new account starts as a coach, never as an administrator by accident.
 ROLE_LABELS = {
@@ -77,6 +89,20 @@ class OrganisationForm(FlaskForm):
     kind = _text(_l("Kind of organisation (optional)"), Organisation, "kind")
     chain_id = SelectField(_l("Chain"), coerce=optional_id, validate_choice=True)
     two_factor_required = BooleanField(_l("Members must log in with two-factor authentication"))
+    follow_up_months = IntegerField(
+        _l("Measure again after (months)"),
+        default=DEFAULT_FOLLOW_UP_MONTHS,
+        # Left empty, the interval stays as it is (6 months for a new organisation).
+        validators=[
+            Optional(),
+            NumberRange(
+                min=FOLLOW_UP_MONTHS_MIN,
+                max=FOLLOW_UP_MONTHS_MAX,
+                message=_l("Fill in a number from %(min)d to %(max)d."),
+            ),
+        ],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
     submit = SubmitField(_l("Save"))
 
 

@@ -95,6 +95,7 @@ def _organisation_form(organisation: Organisation | None, heading: str):
                 form.kind.data,
                 form.chain_id.data,
                 two_factor_required=bool(form.two_factor_required.data),
+                follow_up_months=form.follow_up_months.data,
             )
         except services.NameTaken:
             form.name.errors.append(_("An organisation with this name already exists."))
@@ -106,6 +107,9 @@ def _organisation_form(organisation: Organisation | None, heading: str):
         "chain_id": _("Policymakers of this organisation see figures of this chain."),
         "two_factor_required": _(
             "Its coaches and managers then set up a code app on their phone at their next login."
+        ),
+        "follow_up_months": _(
+            "Residents are due for a new measurement this many months after their last one (1 to 24)."
         ),
     }
     return _form_page(form, heading, "admin.organisations", hints)

@@ -23,6 +23,7 @@ from wattelt.models import (
     User,
     new_login_id,
 )
+from wattelt.models.organisation import FOLLOW_UP_MONTHS_MAX, FOLLOW_UP_MONTHS_MIN
 
 PROFESSIONAL_ROLES = (Role.ADMIN, Role.POLICYMAKER, Role.MANAGER, Role.COACH)
 # Coaches and managers see residents through their organisation; without one they see nothing.
@@ -153,17 +154,26 @@ def save_organisation(
     kind: str,
     chain_id: int | None,
     two_factor_required: bool | None = None,
+    follow_up_months: int | None = None,
 ) -> Organisation:
+    """Create or change an organisation; ``follow_up_months`` None keeps the interval as it is
+    (the default for a new one)."""
     if organisation_name_taken(db, name, organisation.id if organisation else None):
         raise NameTaken
     if chain_id is not None and db.get(Chain, chain_id) is None:
         raise ValueError("unknown chain")
+    if follow_up_months is not None and not (
+        FOLLOW_UP_MONTHS_MIN <= follow_up_months <= FOLLOW_UP_MONTHS_MAX
+    ):
+        raise ValueError("follow-up interval out of range")
     organisation = organisation or Organisation(name=name)
     organisation.name = name.strip()
     organisation.kind = (kind or "").strip()
     organisation.chain_id = chain_id
     if two_factor_required is not None:
         organisation.two_factor_required = two_factor_required
+    if follow_up_months is not None:
+        organisation.follow_up_months = follow_up_months
     db.add(organisation)
     _flush_unique(db)
     return organisation

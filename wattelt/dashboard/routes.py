@@ -1,15 +1,11 @@
 """The anonymous outcomes dashboard for policymakers (their chain) and managers (their own
-organisation): figures, groups side by side, exports, and the plotly.js file.
+organisation): figures, groups side by side and exports.
 
 Views stay thin: ``outcomes.service`` does the work, the same for the API and the exports."""
 
 from __future__ import annotations
 
-from importlib.metadata import version
-from pathlib import Path
-
-import plotly
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, render_template, request
 from flask_babel import format_decimal, format_percent, get_locale
 from flask_login import current_user
 
@@ -20,7 +16,6 @@ from wattelt.outcomes import export, service
 from wattelt.outcomes.access import NoScope
 from wattelt.policy import require_role
 
-PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 COMPARE_BY = ("organisation", "district")
 
 
@@ -100,20 +95,9 @@ def download(kind: str):
     return response
 
 
-@bp.route("/plotly.min.js")
-def plotly_js():
-    """plotly.js from the installed plotly package, cached for a year (the URL carries the
-    version). Served by us: no page loads anything from another host."""
-    response = send_file(PLOTLY_JS, mimetype="text/javascript", max_age=365 * 24 * 3600)
-    response.cache_control.public = True
-    response.cache_control.immutable = True
-    return response
-
-
 @bp.context_processor
 def _helpers() -> dict:
     return {
-        "plotly_version": version("plotly"),
         "format_decimal": format_decimal,
         "format_percent": format_percent,
     }

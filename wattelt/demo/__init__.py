@@ -5,7 +5,8 @@ The steps run in order on one seeded random source, so the demo is the same ever
 ``measurements`` (rounds T0, T1, T2 with change over time), then ``goals`` (a plan per measured
 resident, scored at the follow-ups), then ``consent`` (choices about sharing and counting, one
 erasure request), then ``population`` (a few hundred anonymous residents, so the anonymous
-figures have real numbers). Every demo account has the password
+figures have real numbers), then ``rounds`` (follow-up intervals; residents with ten rounds,
+overdue, one measurement). Every demo account has the password
 ``wattelt-demo`` (listed in the README).
 """
 
@@ -16,13 +17,13 @@ import random
 from sqlmodel import Session, select
 
 from wattelt import db, migrate
-from wattelt.demo import consent, goals, measurements, people, population
+from wattelt.demo import consent, goals, measurements, people, population, rounds
 from wattelt.demo.world import DEMO_PASSWORD, World
 from wattelt.models import Chain
 
 __all__ = ["DEMO_PASSWORD", "World", "build_demo"]
 
-STEPS = [measurements.build, goals.build, consent.build, population.build]
+STEPS = [measurements.build, rounds.build, goals.build, consent.build, population.build]
 
 
 def build_demo(reset: bool = False) -> str:

@@ -9,6 +9,7 @@ from wattelt.main import bp, services
 from wattelt.measurements import services as measurements
 from wattelt.models import NetworkMember, Resident, Role
 from wattelt.policy import Action, resident_or_404
+from wattelt.rounds import caseload
 
 
 @bp.route("/")
@@ -64,9 +65,12 @@ def home():
             draft=draft,
         )
     if role in (Role.COACH, Role.MANAGER):
+        overdue, due = caseload.due_counts(session_, current_user)
         return render_template(
             "main/home_professional.html",
             summary=services.professional_summary(session_, current_user),
+            overdue=overdue,
+            due=due,
         )
     if role is Role.POLICYMAKER:
         return render_template(

@@ -59,7 +59,12 @@ class StartForm(FlaskForm):
 class StepForm(FlaskForm):
     """One question screen. The answer choices come from the questionnaire's scale."""
 
-    answer = RadioField(validators=[Optional()], validate_choice=True)
+    # A blank answer is no answer (the Optional validator lets it through unchecked).
+    answer = RadioField(
+        validators=[Optional()],
+        validate_choice=True,
+        filters=[lambda value: (value.strip() or None) if isinstance(value, str) else value],
+    )
     wants_to_talk = BooleanField(_l("I want to talk about this"))
     wants_to_work = BooleanField(_l("I want to work on this"))
     note = TextAreaField(

@@ -27,7 +27,7 @@ def answer_choices(questionnaire, item, language: str) -> list[SelectChoice]:
 
 def answer_from_key(questionnaire, item, key: str | None) -> tuple[int | None, str | None]:
     """(value, special) for a chosen option key; (None, None) for no choice."""
-    if not key:
+    if not key or not key.strip():
         return None, None
     if key in SPECIAL_ANSWERS:
         return None, key

@@ -24,6 +24,7 @@ from wattelt.measurements.presenting import answer_choices, answer_from_key, key
 from wattelt.models import PERSPECTIVES, Measurement, Role
 from wattelt.policy import Action, log_denied, require_role, resident_or_404
 from wattelt.questionnaires.loader import registry
+from wattelt.rounds.previous import previous_answers
 
 
 def _language() -> str:
@@ -319,8 +320,13 @@ def summary(measurement_id: int):
     may_stop = (
         measurement.status == "draft" and current_user.role == Role.COACH.value and bool(mine)
     )
+    # Last time beside this time: the previous round, from the first perspective shown.
+    previous, previous_words = previous_answers(session, measurement, shown[0], language)
     return render_template(
         "measurements/summary.html",
+        previous=previous,
+        previous_words=previous_words,
+        previous_perspective=shown[0],
         measurement=measurement,
         resident=resident,
         questionnaire=questionnaire,

@@ -74,3 +74,16 @@ def reliable_change_index(x1: float, x2: float, sd1: float, reliability: float) 
 def is_reliable(rc: float, critical: float = RCI_CRITICAL) -> bool:
     """Whether |RC| exceeds the critical value (1.96: less than 5% chance under no change)."""
     return abs(rc) > critical
+
+
+def cronbach_alpha_from_variances(
+    item_variances: Sequence[float], total_variance: float
+) -> float | None:
+    """Cronbach's alpha from the item variances and the variance of the totals of the same
+    complete rows, e.g. aggregated in SQL: alpha = k / (k - 1) * (1 - sum(var_i) / var_total).
+
+    None for fewer than 2 items or totals that do not vary, like :func:`cronbach_alpha`."""
+    k = len(item_variances)
+    if k < 2 or not total_variance > 0:
+        return None
+    return k / (k - 1) * (1.0 - math.fsum(item_variances) / total_variance)

@@ -3,7 +3,7 @@
 Adds an organisation-wide "two-factor required" switch (off for existing organisations).
 
 Revision ID: 0005_privacy
-Revises: 0003_goals
+Revises: 0004_rounds
 Create Date: 2026-11-23 18:13:22.231101
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0005_privacy"
-down_revision: str | None = "0003_goals"
+down_revision: str | None = "0004_rounds"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

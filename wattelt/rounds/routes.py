@@ -1,0 +1,118 @@
+"""The person's report (for professionals and for the resident themself) and the caseload.
+
+Every person-level view reaches its resident through the policy layer, which logs the access;
+a user whose role has no report (network members, policymakers, admins) is refused, and that
+refusal is logged too."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlmodel import select
+
+from wattelt import db
+from wattelt.forms import choices
+from wattelt.models import Organisation, Resident, Role
+from wattelt.policy import Action, can, log_access, log_denied, require_role, resident_or_404
+from wattelt.questionnaires.loader import registry
+from wattelt.rounds import bp, report
+from wattelt.rounds import caseload as caseloads
+from wattelt.rounds.forms import CaseloadFilterForm
+from wattelt.rounds.history import load_history
+
+
+def _language() -> str:
+    return str(get_locale() or "nl")
+
+
+def _refuse(resident_id: int | None, what: str):
+    log_denied(current_user, resident_id, what)
+    abort(403)
+
+
+@bp.route("/residents/<int:resident_id>/report")
+@login_required
+def resident_report(resident_id: int):
+    if current_user.role not in (Role.COACH.value, Role.MANAGER.value):
+        _refuse(resident_id, "report")
+    resident = resident_or_404(current_user, resident_id, Action.VIEW, "report")
+    return _report_page(resident, own=False)
+
+
+@bp.route("/mijn-resultaten")
+@login_required
+def my_report():
+    if current_user.role != Role.RESIDENT.value:
+        _refuse(None, "own report")
+    resident = (
+        db.session().exec(select(Resident).where(Resident.account_id == current_user.id)).first()
+    )
+    if resident is None:
+        return render_template("rounds/report.html", resident=None, own=True, rounds=[])
+    resident = resident_or_404(current_user, resident.id, Action.VIEW, "own report")
+    return _report_page(resident, own=True)
+
+
+def _report_page(resident: Resident, own: bool):
+    language = _language()
+    history = load_history(db.session(), resident.id, language)  # type: ignore[arg-type]
+    shown = report.choose_perspectives(request.args.getlist("perspective"), history.perspectives())
+    context = report.build(history, shown, language)
+    print_view = request.args.get("print") == "1"
+    return render_template(
+        "rounds/report.html",
+        resident=resident,
+        own=own,
+        print_view=print_view,
+        may_measure=not own
+        and current_user.role == Role.COACH.value
+        and can(db.session(), current_user, Action.CHANGE, resident),
+        self_url=url_for(request.endpoint, **(request.view_args or {})),  # type: ignore[arg-type]
+        **context,
+    )
+
+
+@bp.route("/caseload")
+@require_role(Role.COACH, Role.MANAGER)
+def caseload():
+    session = db.session()
+    manager = current_user.role == Role.MANAGER.value
+    form = CaseloadFilterForm(request.args)
+    coaches = caseloads.coaches(session, current_user.organisation_id) if manager else []
+    form.coach.choices = choices(
+        [(None, _("All coaches")), *((c.id, c.display_name) for c in coaches)]
+    )
+    form.validate()
+    # A value that is not one of the options is reported and the filter falls back to all.
+    for name in form.errors:
+        form[name].data = form[name].default
+    sort = request.args.get("sort", "due")
+    filters = caseloads.Filters(
+        mine=not manager and form.who.data == "mine",
+        coach_id=form.coach.data if manager else None,
+        due=form.due.data or "all",
+        change=form.change.data or "all",
+        code=form.q.data or "",
+        sort=sort if sort in caseloads.SORTS else "due",
+        descending=request.args.get("dir") == "desc",
+        page=max(1, request.args.get("page", 1, type=int) or 1),
+    )
+    result = caseloads.load(session, current_user, filters, registry())
+    log_access(current_user, [row.resident_id for row in result.rows], "view", "caseload")
+    organisation = (
+        session.get(Organisation, current_user.organisation_id)
+        if current_user.organisation_id
+        else None
+    )
+    return render_template(
+        "rounds/caseload.html",
+        form=form,
+        filters=filters,
+        caseload=result,
+        manager=manager,
+        organisation=organisation,
+        questionnaires={q.key: q.title.get(_language()) for q in registry().latest_all()},
+        args={k: v for k, v in request.args.items() if k not in ("sort", "dir", "page")},
+    )
