@@ -156,6 +156,42 @@ def create_user(
     click.echo(f"Created {role} {email}.")
 
 
+@click.command("synth")
+@click.option("--residents", "-n", type=click.IntRange(1, 2_000_000), required=True)
+@click.option(
+    "--rounds",
+    "-r",
+    type=click.IntRange(1, 20),
+    default=3,
+    show_default=True,
+    help="The most measurement rounds a resident has.",
+)
+@click.option("--seed", "-s", type=int, default=1, show_default=True)
+@click.option(
+    "--today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="The day the data ends (default: today); with the seed it fixes the data.",
+)
+@with_appcontext
+def synth(residents: int, rounds: int, seed: int, today) -> None:
+    """Add synthetic chains and residents at scale, for benchmarks and load tests."""
+    from wattelt import migrate
+    from wattelt.demo.synth import synthesise
+
+    if current_app.config["WATTELT_ENV"] == "production":
+        raise click.ClickException(
+            "synth refuses to add synthetic people to a production database."
+        )
+    migrate.upgrade()
+    with db.standalone_session() as session:
+        report = synthesise(
+            session, residents, rounds=rounds, seed=seed, today=today.date() if today else None
+        )
+    for line in report.lines():
+        click.echo(line)
+
+
 @click.command("demo")
 @click.option("--reset", is_flag=True, help="Remove all data first (development databases only).")
 @with_appcontext
@@ -195,4 +231,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     app.cli.add_command(create_user)
     app.cli.add_command(demo)
+    app.cli.add_command(synth)
     app.cli.add_command(retention)

@@ -14,9 +14,10 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
+from wattelt.db import bulk_insert, bulk_insert_ids
 from wattelt.demo.world import World
 from wattelt.models import (
     OVERALL,
@@ -51,6 +52,19 @@ class Spread:
     district_weights: tuple[float, ...] | None = None
     #: First measurements fall in the this many days before ``today``.
     days: int = 720
+    #: Coaches (user ids) per organisation: they start and complete the measurements and are
+    #: the residents' case directors. Without them those fields stay empty.
+    coaches: dict[int, list[int]] | None = None
+    #: The 4-digit postcodes of each district; without them residents get none.
+    postcodes: dict[int, list[str]] | None = None
+
+
+def round_weights(max_rounds: int) -> list[float]:
+    """How many rounds residents have had, 1 to ``max_rounds``: about a third one round only
+    (new, or stopped early), the rest fewer the further the round."""
+    if max_rounds == 3:
+        return [3, 4, 3]  # the demo's spread
+    return [1.0 if count == 1 else 2.0 / count for count in range(1, max_rounds + 1)]
 
 
 def build(session: Session, world: World) -> None:
@@ -89,6 +103,7 @@ def add_population(
     today: date | None = None,
     batch: int = 2000,
     counted_share: float = 0.92,
+    max_rounds: int = 3,
 ) -> int:
     """Add ``count`` residents with completed measurements; returns how many were added.
 
@@ -98,7 +113,12 @@ def add_population(
     now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
     adults = registry().default()
     young = registry().latest("jong")
+    if max_rounds < 1:
+        raise ValueError("max_rounds must be at least 1")
     codes = _codes(session, rng, count)
+    weights = round_weights(max_rounds)
+    coaches = spread.coaches or {}
+    postcodes = spread.postcodes or {}
     added = 0
     for start in range(0, count, batch):
         size = min(batch, count - start)
@@ -108,36 +128,60 @@ def add_population(
             district = rng.choices(spread.district_ids, weights=spread.district_weights)[0]
             if rng.random() < 0.04:
                 district = None  # registered without a district
-            people.append(
-                {
-                    "code": codes[start + index],
-                    "birth_year": today.year - age,
-                    "district_id": district,
-                    "postcode4": None,
-                }
-            )
-        ids = list(
-            session.execute(
-                insert(Resident).returning(col(Resident.id), sort_by_parameter_order=True),
-                people,
-            ).scalars()
+            person = {
+                "code": codes[start + index],
+                "birth_year": today.year - age,
+                "district_id": district,
+                "postcode4": None,
+            }
+            if coaches or postcodes:
+                organisation = rng.choices(
+                    spread.organisation_ids, weights=spread.organisation_weights
+                )[0]
+                coach = rng.choice(coaches[organisation]) if coaches.get(organisation) else None
+                codes_here = postcodes.get(district) if district is not None else None
+                person.update(
+                    organisation=organisation,
+                    case_director_id=coach,
+                    created_by_id=coach,
+                    postcode4=rng.choice(codes_here) if codes_here else None,
+                )
+            people.append(person)
+        ids = bulk_insert_ids(
+            session, Resident, [{k: v for k, v in p.items() if k != "organisation"} for p in people]
         )
         involvements = []
         measurements = []
         plans = []
         for resident_id, person in zip(ids, people, strict=True):
-            organisation = rng.choices(
-                spread.organisation_ids, weights=spread.organisation_weights
-            )[0]
-            involvements.append({"resident_id": resident_id, "organisation_id": organisation})
+            organisation = (
+                person.get("organisation")
+                or rng.choices(spread.organisation_ids, weights=spread.organisation_weights)[0]
+            )
+            coach = person.get("case_director_id")
+            involvements.append(
+                {
+                    "resident_id": resident_id,
+                    "organisation_id": organisation,
+                    "professional_id": coach,
+                }
+            )
             if rng.random() < 0.3:
                 other = rng.choice(spread.organisation_ids)
                 if other != organisation:
-                    involvements.append({"resident_id": resident_id, "organisation_id": other})
+                    partner = rng.choice(coaches[other]) if coaches.get(other) else None
+                    involvements.append(
+                        {
+                            "resident_id": resident_id,
+                            "organisation_id": other,
+                            "professional_id": partner,
+                        }
+                    )
             questionnaire = young if today.year - person["birth_year"] <= 23 else adults
             optional = ["parenting"] if questionnaire is adults and rng.random() < 0.15 else []
-            rounds = rng.choices([1, 2, 3], weights=[3, 4, 3])[0]
-            at = now - timedelta(days=rng.randint(0, spread.days), minutes=rng.randint(0, 600))
+            rounds = rng.choices(range(1, max_rounds + 1), weights=weights)[0]
+            days = spread.days if max_rounds <= 3 else spread.days + 115 * (rounds - 1)
+            at = now - timedelta(days=rng.randint(0, days), minutes=rng.randint(0, 600))
             for number in range(rounds):
                 if at > now:
                     break
@@ -150,6 +194,8 @@ def add_population(
                         "present": "coach",
                         "mode": "together",
                         "status": "completed",
+                        "started_by_id": coach,
+                        "completed_by_id": coach,
                         "started_at": at - timedelta(minutes=40),
                         "updated_at": at,
                         "completed_at": at,
@@ -157,24 +203,30 @@ def add_population(
                 )
                 plans.append((questionnaire, optional, number))
                 at += timedelta(days=rng.randint(80, 150))
-        session.execute(insert(Involvement), involvements)
+        bulk_insert(session, Involvement, involvements)
         # Most agree to be counted anonymously; those who do not are left out of every figure.
-        session.execute(
-            insert(ConsentRecord),
+        bulk_insert(
+            session,
+            ConsentRecord,
             [
                 {"resident_id": rid, "purpose": "count", "granted": rng.random() < counted_share}
                 for rid in ids
             ],
         )
-        measurement_ids = list(
-            session.execute(
-                insert(Measurement).returning(col(Measurement.id), sort_by_parameter_order=True),
-                measurements,
-            ).scalars()
-        )
+        measurement_ids = bulk_insert_ids(session, Measurement, measurements)
         answers = _answers(rng, measurement_ids, measurements, plans)
-        for part in range(0, len(answers), 5000):
-            session.execute(insert(Answer), answers[part : part + 5000])
+        # Rounds with a network member's view had the network member present as well.
+        with_network = sorted(
+            {a["measurement_id"] for a in answers if a["perspective"] == "network"}
+        )
+        for part in range(0, len(with_network), 5000):
+            session.execute(
+                update(Measurement)
+                .where(col(Measurement.id).in_(with_network[part : part + 5000]))
+                .values(present="coach_network")
+            )
+        for part in range(0, len(answers), 20000):
+            bulk_insert(session, Answer, answers[part : part + 20000])
         _goals(session, rng, measurement_ids, measurements, answers, involvements)
         added += size
     session.flush()
@@ -307,13 +359,10 @@ def _goals(
             planned.append((domain, scores))
     if not goal_rows:
         return
-    goal_ids = list(
-        session.execute(
-            insert(Goal).returning(col(Goal.id), sort_by_parameter_order=True), goal_rows
-        ).scalars()
-    )
-    session.execute(
-        insert(GoalDomain),
+    goal_ids = bulk_insert_ids(session, Goal, goal_rows)
+    bulk_insert(
+        session,
+        GoalDomain,
         [
             {"goal_id": g, "domain": domain}
             for g, (domain, _s) in zip(goal_ids, planned, strict=True)
@@ -332,11 +381,11 @@ def _goals(
                 "organisation_id": row["organisation_id"] if together else None,
             }
         )
-    session.execute(insert(Step), steps)
+    bulk_insert(session, Step, steps)
     scores = [
         {"goal_id": g, "measurement_id": m, "score": score}
         for g, (_d, scored) in zip(goal_ids, planned, strict=True)
         for m, score in scored
     ]
     if scores:
-        session.execute(insert(GoalScore), scores)
+        bulk_insert(session, GoalScore, scores)
