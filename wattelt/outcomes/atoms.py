@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 
 from wattelt.models import OVERALL, OutcomeItem, OutcomeResident, Resident
 from wattelt.outcomes.dimensions import age_band_of
+from wattelt.outcomes.disclosure import AtomSums, Key
 from wattelt.outcomes.population import countable_residents
 
 #: The overall grade (1-10) counts as changed from this many points; the life domains use their
@@ -26,9 +27,6 @@ from wattelt.outcomes.population import countable_residents
 GRADE_CHANGE_THRESHOLD = 1
 #: Baseline distribution: values 1..10 cover the domain scales (1-5) and the grade (1-10).
 DISTRIBUTION_VALUES = tuple(range(1, 11))
-
-#: (organisation, district, age band, year, quarter, questionnaire key, questionnaire version)
-Key = tuple
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,12 @@ def _count_if(condition) -> ColumnElement:
     return func.sum(case((condition, 1), else_=0))
 
 
-def resident_atoms(db: Session, scope: Scope) -> dict[Key, dict[str, int]]:
+def _rows(db: Session, query) -> list:
+    """The rows as plain tuples, straight from the connection (no ORM objects)."""
+    return db.connection().execute(query).all()
+
+
+def resident_atoms(db: Session, scope: Scope) -> AtomSums:
     """Per atom: residents measured (``n``) and measured at least twice (``repeated``)."""
     keys = _key_columns()
     query = _in_scope(
@@ -79,13 +82,10 @@ def resident_atoms(db: Session, scope: Scope) -> dict[Key, dict[str, int]]:
         ).select_from(OutcomeResident),
         scope,
     ).group_by(*keys)
-    return {
-        tuple(row[:7]): {"n": int(row.n), "repeated": int(row.repeated)}
-        for row in db.exec(query)  # type: ignore[call-overload]
-    }
+    return AtomSums.from_rows(("n", "repeated"), _rows(db, query))
 
 
-def wish_atoms(db: Session, scope: Scope) -> dict[Key, dict[str, int]]:
+def wish_atoms(db: Session, scope: Scope) -> AtomSums:
     """Per atom and item: residents who said at their first measurement (in their own view)
     that they want to work on it."""
     keys = _key_columns()
@@ -101,9 +101,9 @@ def wish_atoms(db: Session, scope: Scope) -> dict[Key, dict[str, int]]:
         .group_by(*keys, col(OutcomeItem.item))
     )
     found: dict[Key, dict[str, int]] = {}
-    for row in db.exec(query):  # type: ignore[call-overload]
-        found.setdefault(tuple(row[:7]), {})[row.item] = int(row.n)
-    return found
+    for row in _rows(db, query):
+        found.setdefault(tuple(row[:7]), {})[row[7]] = int(row[8])
+    return AtomSums.from_mapping({key: {"n": 0, **wishes} for key, wishes in found.items()})
 
 
 #: The sums kept per atom and item for the change figures.
@@ -120,7 +120,7 @@ CHANGE_SUMS: Sequence[str] = (
 )
 
 
-def change_atoms(db: Session, scope: Scope, perspective: str) -> dict[str, dict[Key, dict]]:
+def change_atoms(db: Session, scope: Scope, perspective: str) -> dict[str, AtomSums]:
     """Per item and atom, for residents with a numeric answer at the first AND the latest
     measurement (so measured at least twice): the sums behind every per-domain figure."""
     keys = _key_columns()
@@ -154,13 +154,10 @@ def change_atoms(db: Session, scope: Scope, perspective: str) -> dict[str, dict[
         .where(latest.is_not(None))
         .group_by(*keys, col(OutcomeItem.item))
     )
-    found: dict[str, dict[Key, dict]] = {}
-    for row in db.exec(query):  # type: ignore[call-overload]
-        mapping = row._mapping
-        found.setdefault(row.item, {})[tuple(row[:7])] = {
-            name: int(mapping[name] or 0) for name in CHANGE_SUMS
-        }
-    return found
+    per_item: dict[str, list] = {}
+    for row in _rows(db, query):
+        per_item.setdefault(row[7], []).append((*row[:7], *row[8:]))
+    return {item: AtomSums.from_rows(CHANGE_SUMS, rows) for item, rows in per_item.items()}
 
 
 __all__ = ["Key", "Scope", "change_atoms", "resident_atoms", "wish_atoms"]

@@ -52,11 +52,16 @@ no dates finer than a quarter).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from wattelt.outcomes.atoms import Key
+import numpy as np
+
 from wattelt.outcomes.dimensions import Filters
+
+#: An atom's or block's categories: (organisation, district, age band, year, quarter,
+#: questionnaire key, questionnaire version).
+Key = tuple
 
 
 class _Any:
@@ -120,87 +125,276 @@ class Block:
     def n(self) -> int:
         return self.sums.get("n", 0)
 
-    def add(self, sums: Mapping[str, int]) -> None:
-        for name, value in sums.items():
-            self.sums[name] = self.sums.get(name, 0) + value
+
+class AtomSums:
+    """Sums per atom, as the database returned them: the atoms' keys and one row of integer
+    sums per atom (columns ``names``; ``names[0]`` is ``"n"``, the residents)."""
+
+    def __init__(self, names: Sequence[str], keys: list[Key], values: np.ndarray) -> None:
+        if names[0] != "n":
+            raise ValueError("the first sum is the number of residents, n")
+        self.names = tuple(names)
+        self.keys = keys
+        self.values = values.reshape(len(keys), len(self.names)).astype(np.int64, copy=False)
+
+    @classmethod
+    def from_rows(cls, names: Sequence[str], rows: Iterable[Sequence]) -> AtomSums:
+        """From rows of (the 7 parts of the key, then the sums in the order of ``names``)."""
+        keys: list[Key] = []
+        values: list[Sequence] = []
+        for row in rows:
+            keys.append(tuple(row[:7]))
+            values.append(row[7:])
+        array = np.array(values, dtype=np.float64).reshape(len(keys), len(names))
+        return cls(names, keys, np.nan_to_num(array).astype(np.int64))  # NULL sums are 0
+
+    @classmethod
+    def from_mapping(cls, atoms: Mapping[Key, Mapping[str, int]]) -> AtomSums:
+        names = ["n"]
+        for sums in atoms.values():
+            names += [name for name in sums if name not in names]
+        keys = list(atoms)
+        values = np.array(
+            [[atoms[key].get(name, 0) for name in names] for key in keys], dtype=np.int64
+        )
+        return cls(names, keys, values)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def items(self):
+        for key, row in zip(self.keys, self.values.tolist(), strict=True):
+            yield key, dict(zip(self.names, row, strict=True))
 
 
-class Ladder:
-    """Every atom's key at every step of the ladder, and the atoms' canonical order, worked out
-    once and shared by the blocks of all families (they have mostly the same atoms)."""
+class AtomIndex:
+    """Every atom of a scope in one canonical order, with its group at every step of the
+    ladder - worked out once and shared by the blocks of all families (they have mostly the
+    same atoms)."""
 
-    def __init__(self) -> None:
-        self._steps: dict[Key, list[Key]] = {}
-        self._order: dict[Key, tuple] = {}
+    def __init__(self, keys: Iterable[Key]) -> None:
+        self.keys: list[Key] = sorted(set(keys), key=_order)
+        self.position = {key: index for index, key in enumerate(self.keys)}
+        #: Per step of the ladder: each atom's group, and each group's (generalised) key.
+        self.groups: list[np.ndarray] = []
+        self.group_keys: list[list[Key]] = []
+        for dropped in LADDER:
+            codes: dict[Key, int] = {}
+            per_atom = np.empty(len(self.keys), dtype=np.int64)
+            for index, key in enumerate(self.keys):
+                general = generalise(key, dropped)
+                code = codes.get(general)
+                if code is None:
+                    code = codes[general] = len(codes)
+                per_atom[index] = code
+            self.groups.append(per_atom)
+            self.group_keys.append(list(codes))
 
-    def steps(self, key: Key) -> list[Key]:
-        found = self._steps.get(key)
-        if found is None:
-            found = self._steps[key] = [generalise(key, dropped) for dropped in LADDER]
-        return found
+    def ids(self, keys: Sequence[Key]) -> np.ndarray:
+        return np.fromiter((self.position[key] for key in keys), dtype=np.int64, count=len(keys))
 
-    def order(self, key: Key) -> tuple:
-        found = self._order.get(key)
-        if found is None:
-            found = self._order[key] = _order(key)
-        return found
+
+class BlockSet(Sequence[Block]):
+    """The blocks of one family: a key per block, the block of every atom, and the sums per
+    block as an integer matrix, so a figure for a filter is one masked sum."""
+
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        keys: list[Key],
+        atom_keys: list[Key],
+        block_of: np.ndarray,
+        stage: np.ndarray,
+        sums: np.ndarray,
+    ) -> None:
+        self.names = names
+        self.keys = keys
+        self.atom_keys = atom_keys  # in canonical order
+        self.block_of = block_of  # per atom: its block
+        self.stage = stage  # per atom: the step of the ladder that placed it (for the order)
+        self.sums = sums  # blocks x names
+        self._blocks: list[Block] | None = None
+        self._columns: list[tuple[dict, np.ndarray]] | None = None
+        self._periods: tuple[list[tuple], np.ndarray] | None = None
+
+    @classmethod
+    def empty(cls, names: tuple[str, ...]) -> BlockSet:
+        nothing = np.zeros(0, dtype=np.int64)
+        return cls(names, [], [], nothing, nothing, np.zeros((0, len(names)), dtype=np.int64))
+
+    # The blocks as objects, for tests and tools; the figures use the arrays.
+    def _materialise(self) -> list[Block]:
+        if self._blocks is None:
+            blocks = [Block(key) for key in self.keys]
+            for row, block in zip(self.sums.tolist(), blocks, strict=True):
+                block.sums = dict(zip(self.names, row, strict=True))
+            order = np.lexsort((np.arange(len(self.atom_keys)), self.stage))
+            for index in order.tolist():
+                blocks[int(self.block_of[index])].atoms.append(self.atom_keys[index])
+            self._blocks = blocks
+        return self._blocks
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._materialise()[index]
+
+    def __iter__(self):
+        return iter(self._materialise())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, list | BlockSet):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def with_sums(self, atoms: AtomSums) -> BlockSet:
+        """The same blocks carrying other sums of the same atoms (``n`` stays the blocks')."""
+        names = ("n", *(name for name in atoms.names if name != "n"))
+        per_atom = np.zeros((len(self.atom_keys), len(names)), dtype=np.int64)
+        position = {key: index for index, key in enumerate(self.atom_keys)}
+        found = np.array([position.get(key, -1) for key in atoms.keys], dtype=np.int64)
+        keep = found >= 0
+        columns = [atoms.names.index(name) for name in names[1:]]
+        if keep.any() and columns:
+            per_atom[found[keep], 1:] = atoms.values[keep][:, columns]
+        sums = _sum_by_block(self.block_of, per_atom, len(self.keys))
+        sums[:, 0] = self.sums[:, 0]
+        return BlockSet(names, self.keys, self.atom_keys, self.block_of, self.stage, sums)
+
+    def _prepare(self) -> None:
+        columns = []
+        for position in range(7):
+            codes: dict = {}
+            column = np.fromiter(
+                (
+                    -1 if key[position] is ANY else codes.setdefault(key[position], len(codes))
+                    for key in self.keys
+                ),
+                dtype=np.int64,
+                count=len(self.keys),
+            )
+            columns.append((codes, column))
+        self._columns = columns
+        pairs: dict[tuple, int] = {}
+        period_codes = np.fromiter(
+            (
+                pairs.setdefault(
+                    (
+                        None if key[YEAR] is ANY else key[YEAR],
+                        None if key[QUARTER] is ANY else key[QUARTER],
+                    ),
+                    len(pairs),
+                )
+                for key in self.keys
+            ),
+            dtype=np.int64,
+            count=len(self.keys),
+        )
+        self._periods = (list(pairs), period_codes)
+
+    def mask(self, filters: Filters) -> np.ndarray:
+        """Which blocks lie wholly inside the filtered population."""
+        if self._columns is None:
+            self._prepare()
+        columns, (pairs, period_codes) = self._columns, self._periods  # type: ignore[misc]
+        mask = np.ones(len(self.keys), dtype=bool)
+        for position, value in _checks(filters):
+            codes, column = columns[position]  # type: ignore[index]
+            code = codes.get(value)
+            if code is None:
+                return np.zeros(len(self.keys), dtype=bool)
+            mask &= column == code
+        if filters.period is not None and pairs:
+            period = filters.period
+            inside_period = np.array([period.contains(y, q) for y, q in pairs], dtype=bool)
+            mask &= inside_period[period_codes]
+        return mask
+
+    def published(self, filters: Filters) -> dict[str, int] | None:
+        mask = self.mask(filters)
+        if not mask.any():
+            return None
+        totals = self.sums[mask].sum(axis=0).tolist()
+        return dict(zip(self.names, totals, strict=True))
+
+
+def _sum_by_block(block_of: np.ndarray, values: np.ndarray, blocks: int) -> np.ndarray:
+    sums = np.zeros((blocks, values.shape[1]), dtype=np.int64)
+    if blocks and len(block_of):
+        np.add.at(sums, block_of, values)
+    return sums
 
 
 def make_blocks(
-    atoms: Mapping[Key, Mapping[str, int]], k: int, ladder: Ladder | None = None
-) -> list[Block]:
+    atoms: Mapping[Key, Mapping[str, int]] | AtomSums, k: int, index: AtomIndex | None = None
+) -> BlockSet:
     """Divide the atoms (with their sums, ``n`` = residents) into blocks of at least k."""
     if k < 1:
         raise ValueError("k must be positive")
-    ladder = ladder or Ladder()
+    if not isinstance(atoms, AtomSums):
+        atoms = AtomSums.from_mapping(atoms)
+    present = atoms.values[:, 0] > 0
+    keys = [key for key, keep in zip(atoms.keys, present.tolist(), strict=True) if keep]
+    if index is None:
+        index = AtomIndex(keys)
+    ids = index.ids(keys)
     # One canonical order of the atoms makes the result independent of the order of the rows;
-    # groups then follow the order of their first atom (dicts keep insertion order).
-    remaining = sorted(
-        (key for key, sums in atoms.items() if sums.get("n", 0) > 0), key=ladder.order
-    )
-    blocks: list[Block] = []
+    # groups then follow the order of their first atom.
+    order = np.argsort(ids, kind="stable")
+    ids = ids[order]
+    values = atoms.values[present][order]
+    n = values[:, 0]
+    block_of = np.full(len(ids), -1, dtype=np.int64)
+    stage = np.zeros(len(ids), dtype=np.int64)
+    block_keys: list[Key] = []
+    remaining = np.arange(len(ids))
     for step in range(len(LADDER)):
-        if not remaining:
+        if remaining.size == 0:
             break
-        groups: dict[Key, list[Key]] = {}
-        for key in remaining:
-            groups.setdefault(ladder.steps(key)[step], []).append(key)
-        remaining = []
-        for group_key, members in groups.items():
-            if sum(atoms[m]["n"] for m in members) >= k:
-                block = Block(group_key)
-                for member in members:
-                    block.atoms.append(member)
-                    block.add(atoms[member])
-                blocks.append(block)
-            else:
-                remaining.extend(members)
-    if remaining:
-        if not blocks:
-            return []  # fewer than k residents in the whole scope: nothing can be shown
-        smallest = min(blocks, key=lambda b: (b.n, _order(b.key)))
-        smallest.key = generalise(smallest.key, LADDER[-1])
-        for member in remaining:
-            smallest.atoms.append(member)
-            smallest.add(atoms[member])
-    return blocks
+        groups = index.groups[step][ids[remaining]]
+        unique, first, inverse = np.unique(groups, return_index=True, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        totals = np.bincount(inverse, weights=n[remaining], minlength=len(unique))
+        big = np.nonzero(totals >= k)[0]
+        big = big[np.argsort(first[big], kind="stable")]
+        numbers = np.full(len(unique), -1, dtype=np.int64)
+        numbers[big] = np.arange(len(block_keys), len(block_keys) + len(big))
+        group_keys = index.group_keys[step]
+        block_keys.extend(group_keys[code] for code in unique[big].tolist())
+        placed = numbers[inverse]
+        done = placed >= 0
+        block_of[remaining[done]] = placed[done]
+        stage[remaining[done]] = step
+        remaining = remaining[~done]
+    if remaining.size:
+        if not block_keys:
+            # Fewer than k residents in the whole scope: nothing can be shown.
+            return BlockSet.empty(atoms.names)
+        placed = block_of >= 0
+        sizes = np.bincount(block_of[placed], weights=n[placed], minlength=len(block_keys))
+        smallest = min(
+            range(len(block_keys)), key=lambda b: (sizes[b].item(), _order(block_keys[b]))
+        )
+        block_keys[smallest] = generalise(block_keys[smallest], LADDER[-1])
+        block_of[remaining] = smallest
+        stage[remaining] = len(LADDER)
+    sums = _sum_by_block(block_of, values, len(block_keys))
+    atom_keys = [index.keys[i] for i in ids.tolist()]
+    return BlockSet(atoms.names, block_keys, atom_keys, block_of, stage, sums)
 
 
-def attach(blocks: Iterable[Block], atoms: Mapping[Key, Mapping[str, int]]) -> list[Block]:
+def attach(blocks: BlockSet, atoms: Mapping[Key, Mapping[str, int]] | AtomSums) -> BlockSet:
     """Blocks with the same members, carrying other sums of those atoms (e.g. wishes per domain
     counted on the blocks of residents measured)."""
-    result = []
-    for block in blocks:
-        copy = Block(block.key, list(block.atoms))
-        copy.sums["n"] = block.n
-        for member in block.atoms:
-            copy.add(atoms.get(member, {}))
-        result.append(copy)
-    return result
+    if not isinstance(atoms, AtomSums):
+        atoms = AtomSums.from_mapping(atoms) if atoms else AtomSums(["n"], [], np.zeros(0))
+    return blocks.with_sums(atoms)
 
 
-def matcher(filters: Filters) -> Callable[[Key], bool]:
-    """A test for "does a block with this key lie wholly inside the filtered population?"."""
+def _checks(filters: Filters) -> list[tuple[int, object]]:
     checks: list[tuple[int, object]] = []
     if filters.organisation_id is not None:
         checks.append((ORGANISATION, filters.organisation_id))
@@ -210,6 +404,12 @@ def matcher(filters: Filters) -> Callable[[Key], bool]:
         checks.append((AGE, filters.age_band))
     if filters.questionnaire is not None:
         checks += [(Q_KEY, filters.questionnaire[0]), (Q_VERSION, filters.questionnaire[1])]
+    return checks
+
+
+def matcher(filters: Filters) -> Callable[[Key], bool]:
+    """A test for "does a block with this key lie wholly inside the filtered population?"."""
+    checks = _checks(filters)
     period = filters.period
 
     def test(key: Key) -> bool:
@@ -231,15 +431,15 @@ def inside(key: Key, filters: Filters) -> bool:
     return matcher(filters)(key)
 
 
-def published(
-    blocks: Iterable[Block], filters: Filters, where: Callable[[Key], bool] | None = None
-) -> dict[str, int] | None:
+def published(blocks: Iterable[Block], filters: Filters) -> dict[str, int] | None:
     """The sums over the blocks inside the filter, or None (suppressed) when there are none."""
+    if isinstance(blocks, BlockSet):
+        return blocks.published(filters)
     total: dict[str, int] = {}
     found = False
     test = matcher(filters)
     for block in blocks:
-        if test(block.key) and (where is None or where(block.key)):
+        if test(block.key):
             found = True
             for name, value in block.sums.items():
                 total[name] = total.get(name, 0) + value

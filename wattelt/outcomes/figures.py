@@ -7,7 +7,7 @@ confidence interval of the mean change and d_z come from (n, sum, sum of squares
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from flask_babel import lazy_gettext as _l
@@ -16,7 +16,7 @@ from sqlmodel import Session
 from wattelt.models import OVERALL
 from wattelt.outcomes import atoms, goals
 from wattelt.outcomes.dimensions import AGE_BANDS, PERSPECTIVE_LABELS, Filters, Options
-from wattelt.outcomes.disclosure import Block, Ladder, attach, make_blocks, published
+from wattelt.outcomes.disclosure import AtomIndex, BlockSet, attach, make_blocks, published
 from wattelt.outcomes.results import (
     AppliedFilters,
     Comparison,
@@ -98,26 +98,33 @@ def items_for(questionnaire: tuple[str, int] | None, language: str) -> list[Item
 class Families:
     """The blocks of every family for one scope and perspective (independent of the filters)."""
 
-    residents: list[Block]
-    wishes: list[Block]
-    items: dict[str, list[Block]]
-    goals: list[Block] = field(default_factory=list)
-    gas: list[Block] = field(default_factory=list)
+    residents: BlockSet
+    wishes: BlockSet
+    items: dict[str, BlockSet]
+    goals: BlockSet
+    gas: BlockSet
 
 
 def families(db: Session, scope: atoms.Scope, perspective: str, k: int) -> Families:
-    ladder = Ladder()
     residents = atoms.resident_atoms(db, scope)
-    resident_blocks = make_blocks(residents, k, ladder)
     wish_atoms = atoms.wish_atoms(db, scope)
     change = atoms.change_atoms(db, scope, perspective)
     goal_atoms, gas_atoms = goals.goal_atoms(db, scope)
+    # Every other family's atoms are residents' atoms too; the union is only a safeguard.
+    index = AtomIndex(
+        [
+            *residents.keys,
+            *(key for sums in change.values() for key in sums.keys),
+            *goal_atoms.keys,
+        ]
+    )
+    resident_blocks = make_blocks(residents, k, index)
     return Families(
         residents=resident_blocks,
         wishes=attach(resident_blocks, wish_atoms),
-        items={item: make_blocks(item_atoms, k, ladder) for item, item_atoms in change.items()},
-        goals=make_blocks(goal_atoms, k, ladder),
-        gas=make_blocks(gas_atoms, k, ladder),
+        items={item: make_blocks(item_atoms, k, index) for item, item_atoms in change.items()},
+        goals=make_blocks(goal_atoms, k, index),
+        gas=make_blocks(gas_atoms, k, index),
     )
 
 

@@ -15,7 +15,8 @@ from sqlalchemy import Integer, case, cast, func, select
 from sqlmodel import Session, col
 
 from wattelt.models import Goal, GoalScore, Measurement, OutcomeResident
-from wattelt.outcomes.atoms import Key, Scope, _count_if, _in_scope, _key_columns
+from wattelt.outcomes.atoms import Scope, _count_if, _in_scope, _key_columns
+from wattelt.outcomes.disclosure import AtomSums
 from wattelt.outcomes.results import GoalFigures
 from wattelt.scoring.gas import DEFAULT_RHO
 
@@ -78,9 +79,7 @@ def _t_per_resident(rho: float = DEFAULT_RHO):
     ).subquery("gas_t")
 
 
-def goal_atoms(
-    db: Session, scope: Scope
-) -> tuple[dict[Key, dict[str, int]], dict[Key, dict[str, int]]]:
+def goal_atoms(db: Session, scope: Scope) -> tuple[AtomSums, AtomSums]:
     """Per atom: the goal sums (residents with a goal, goals set, goals reached) and the GAS
     sums (residents with a T-score, the sum of their T-scores in thousandths)."""
     keys = _key_columns()
@@ -102,14 +101,9 @@ def goal_atoms(
         .join(gas, gas.c.resident_id == col(OutcomeResident.resident_id), isouter=True),
         scope,
     ).group_by(*keys)
-    goal_sums: dict[Key, dict[str, int]] = {}
-    gas_sums: dict[Key, dict[str, int]] = {}
-    for row in db.exec(query):  # type: ignore[call-overload]
-        values = {name: int(row._mapping[name] or 0) for name in (*GOAL_SUMS, "n_t", "sum_t_milli")}
-        key = tuple(row[:7])
-        goal_sums[key] = {name: values[name] for name in GOAL_SUMS}
-        if values["n_t"]:
-            gas_sums[key] = {"n": values["n_t"], "sum_t_milli": values["sum_t_milli"]}
+    rows = db.connection().execute(query).all()
+    goal_sums = AtomSums.from_rows(GOAL_SUMS, [row[:10] for row in rows])
+    gas_sums = AtomSums.from_rows(GAS_SUMS, [(*row[:7], *row[10:]) for row in rows if row[10]])
     return goal_sums, gas_sums
 
 
