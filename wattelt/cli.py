@@ -168,13 +168,19 @@ def create_user(
 )
 @click.option("--seed", "-s", type=int, default=1, show_default=True)
 @click.option(
+    "--chains",
+    type=click.IntRange(1, 10),
+    default=None,
+    help="How many chains (default: one per 100,000 residents).",
+)
+@click.option(
     "--today",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
     help="The day the data ends (default: today); with the seed it fixes the data.",
 )
 @with_appcontext
-def synth(residents: int, rounds: int, seed: int, today) -> None:
+def synth(residents: int, rounds: int, seed: int, chains: int | None, today) -> None:
     """Add synthetic chains and residents at scale, for benchmarks and load tests."""
     from wattelt import migrate
     from wattelt.demo.synth import synthesise
@@ -186,7 +192,12 @@ def synth(residents: int, rounds: int, seed: int, today) -> None:
     migrate.upgrade()
     with db.standalone_session() as session:
         report = synthesise(
-            session, residents, rounds=rounds, seed=seed, today=today.date() if today else None
+            session,
+            residents,
+            rounds=rounds,
+            seed=seed,
+            today=today.date() if today else None,
+            chains=chains,
         )
     for line in report.lines():
         click.echo(line)

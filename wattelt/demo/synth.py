@@ -1,8 +1,8 @@
 """``flask --app app synth``: synthetic chains at the scale of a large city, for benchmarks and
 load tests.
 
-For ``residents`` residents it makes one chain (samenwerkingsverband) per fictional
-municipality (about one per 25,000 residents), each with its districts and their 4-digit
+For ``residents`` residents it makes ``chains`` chains (samenwerkingsverbanden; by default one
+per 100,000 residents), each in a fictional municipality with its districts and their 4-digit
 postcodes, its partner organisations (neighbourhood teams, MEE, debt counselling, mental health
 care, ...) with coaches and a manager, and a policy adviser. The residents follow the same rules
 as the demo's anonymous population (:func:`wattelt.demo.population.add_population`): a birth
@@ -42,8 +42,9 @@ from wattelt.models import (
 )
 from wattelt.outcomes import summary
 
-#: Residents per chain: a chain is one municipality's network of support.
-RESIDENTS_PER_CHAIN = 25_000
+#: Residents per chain by default: a chain is one municipality's network of support, and a
+#: large city's chain has 100,000 residents or more.
+RESIDENTS_PER_CHAIN = 100_000
 MUNICIPALITIES = [
     ("Bergvliet", "35"),
     ("Kanaalstad", "36"),
@@ -128,6 +129,7 @@ def synthesise(
     seed: int = 1,
     today: date | None = None,
     batch: int = 2000,
+    chains: int | None = None,
 ) -> Report:
     """Add the synthetic chains and residents (see the module text); commits per chain."""
     if residents < 1:
@@ -138,7 +140,9 @@ def synthesise(
     today = today or date.today()
     report = Report()
     started = time.perf_counter()
-    chains = min(len(MUNICIPALITIES), max(1, math.ceil(residents / RESIDENTS_PER_CHAIN)))
+    if chains is None:
+        chains = math.ceil(residents / RESIDENTS_PER_CHAIN)
+    chains = min(len(MUNICIPALITIES), max(1, chains), residents)
     for (municipality, prefix), size in zip(
         MUNICIPALITIES[:chains], _split(residents, chains), strict=True
     ):
