@@ -254,3 +254,48 @@ def test_rebuild_gives_the_same_summary_as_refreshing_each_resident(db_session, 
     db_session.commit()
     assert snapshot() == rebuilt
     assert len(rebuilt[0]) == 360
+
+
+def _residents_by_district(db_session, data) -> dict:
+    found: dict = {}
+    sums = atoms.resident_atoms(db_session, data["scope"])
+    for key, row in sums.items():
+        found[key[1]] = found.get(key[1], 0) + row["n"]
+    return found
+
+
+def test_the_figures_follow_a_new_counting_choice_and_new_details_at_once(
+    chain_data, db_session, make_user
+):
+    """The summary keeps each resident's district, age band and counting choice; changing any
+    of them refreshes it in the same transaction, so the next figure already differs."""
+    from wattelt.consent.services import consent_version, record_choices
+    from wattelt.models import Resident
+    from wattelt.residents.services import update_details
+
+    coach = make_user(role="coach", organisation=chain_data["organisations"][0])
+    first, second = chain_data["districts"][:2]
+    row = db_session.exec(
+        select(OutcomeResident).where(
+            OutcomeResident.counted, OutcomeResident.district_id == first.id
+        )
+    ).first()
+    resident = db_session.get(Resident, row.resident_id)
+    before = _residents_by_district(db_session, chain_data)
+
+    update_details(db_session, resident, resident.version, resident.birth_year, None, second.id)
+    moved = _residents_by_district(db_session, chain_data)
+    assert moved[first.id] == before[first.id] - 1
+    assert moved[second.id] == before[second.id] + 1
+
+    record_choices(
+        db_session,
+        resident,
+        {("count", None): False},
+        expected_version=consent_version(db_session, resident),
+        recorded_by=coach,
+        explained_by_id=coach.id,
+    )
+    withdrawn = _residents_by_district(db_session, chain_data)
+    assert withdrawn[second.id] == before[second.id]
+    assert sum(withdrawn.values()) == sum(before.values()) - 1

@@ -233,6 +233,11 @@ def record_choices(
     ]
     db.add_all(rows)
     db.flush()
+    if any(row.purpose == "count" for row in rows):
+        # The anonymous figures read the choice from the summary: update it in this transaction.
+        from wattelt.outcomes import summary
+
+        summary.refresh(db, [resident.id])  # type: ignore[list-item]
     return rows
 
 

@@ -159,10 +159,10 @@ def synthesise(
         session.commit()
     report.seconds["generate"] = time.perf_counter() - started
     started = time.perf_counter()
+    # Fresh statistics first: planned on empty tables, the summary's joins take hours.
+    session.exec(text("ANALYZE"))  # type: ignore[call-overload]
     summary.rebuild(session)
-    if session.get_bind().dialect.name == "postgresql":
-        session.commit()
-        session.exec(text("ANALYZE"))  # type: ignore[call-overload]
+    session.exec(text("ANALYZE"))  # type: ignore[call-overload]
     session.commit()
     report.seconds["summary"] = time.perf_counter() - started
     _count(session, report)

@@ -1,6 +1,7 @@
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, Index
+import sqlalchemy as sa
+from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
 from wattelt.models.base import utcnow
@@ -12,8 +13,9 @@ class OutcomeResident(SQLModel, table=True):
     A summary kept for the anonymous figures, so the dashboard groups a few rows per resident
     instead of every answer. Rounds are ordered by ``completed_at`` then ``id``, exactly as the
     person's report orders them. Rebuilt for a resident whenever one of their measurements is
-    completed or corrected (``wattelt.outcomes.summary.refresh``); ``flask --app app outcomes
-    rebuild`` rebuilds it for everyone."""
+    completed or corrected, when their counting consent or details change, and after an
+    erasure (``wattelt.outcomes.summary.refresh``); ``flask --app app outcomes rebuild``
+    rebuilds it for everyone."""
 
     __tablename__ = "outcome_resident"
     __table_args__ = (
@@ -35,6 +37,12 @@ class OutcomeResident(SQLModel, table=True):
     baseline_quarter: int
     # The questionnaire's change threshold (steps) for the life domains, from the first round.
     change_threshold: int = Field(default=1)
+    # The resident's district and age band (at the first measurement), and whether their newest
+    # choice lets them be counted anonymously: refreshed whenever these change, so the figures
+    # read this one row per resident.
+    district_id: int | None = Field(default=None, foreign_key="district.id")
+    age_band: str | None = Field(default=None, max_length=8)
+    counted: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     refreshed_at: datetime = Field(default_factory=utcnow)
 
 
@@ -49,7 +57,6 @@ class OutcomeItem(SQLModel, table=True):
     __tablename__ = "outcome_item"
     __table_args__ = (
         CheckConstraint("perspective IN ('resident','coach','network')", name="perspective"),
-        Index("ix_outcome_item_perspective_item", "perspective", "item"),
     )
 
     resident_id: int = Field(foreign_key="resident.id", primary_key=True)

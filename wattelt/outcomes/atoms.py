@@ -17,10 +17,9 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
-from wattelt.models import OVERALL, OutcomeItem, OutcomeResident, Resident
-from wattelt.outcomes.dimensions import age_band_of
+from wattelt.models import OVERALL, OutcomeItem, OutcomeResident
 from wattelt.outcomes.disclosure import AtomSums, Key
-from wattelt.outcomes.population import countable_residents
+from wattelt.outcomes.population import countable
 
 #: The overall grade (1-10) counts as changed from this many points; the life domains use their
 #: questionnaire's ``scale.change_threshold``.
@@ -43,10 +42,8 @@ class Scope:
 def _key_columns() -> list[ColumnElement]:
     return [
         col(OutcomeResident.organisation_id).label("organisation_id"),
-        col(Resident.district_id).label("district_id"),
-        age_band_of(col(OutcomeResident.baseline_year) - col(Resident.birth_year)).label(
-            "age_band"
-        ),
+        col(OutcomeResident.district_id).label("district_id"),
+        col(OutcomeResident.age_band).label("age_band"),
         col(OutcomeResident.baseline_year).label("year"),
         col(OutcomeResident.baseline_quarter).label("quarter"),
         col(OutcomeResident.questionnaire_key).label("questionnaire_key"),
@@ -55,10 +52,9 @@ def _key_columns() -> list[ColumnElement]:
 
 
 def _in_scope(query, scope: Scope):
-    return (
-        query.join(Resident, col(Resident.id) == col(OutcomeResident.resident_id))
-        .where(col(OutcomeResident.organisation_id).in_(scope.organisation_ids))
-        .where(col(OutcomeResident.resident_id).in_(countable_residents()))
+    """Only residents of the scope who may be counted (``wattelt.outcomes.population``)."""
+    return query.where(col(OutcomeResident.organisation_id).in_(scope.organisation_ids)).where(
+        countable()
     )
 
 

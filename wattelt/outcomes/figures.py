@@ -105,7 +105,17 @@ class Families:
     gas: BlockSet
 
 
+#: For the figures' few large GROUP BY queries on PostgreSQL, in the request's transaction only:
+#: no JIT compilation (it cost more than the queries themselves) and memory to group in a hash
+#: table instead of sorting on disk.
+POSTGRESQL_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'")
+
+
 def families(db: Session, scope: atoms.Scope, perspective: str, k: int) -> Families:
+    connection = db.connection()
+    if connection.dialect.name == "postgresql":
+        for setting in POSTGRESQL_SETTINGS:
+            connection.exec_driver_sql(setting)
     residents = atoms.resident_atoms(db, scope)
     wish_atoms = atoms.wish_atoms(db, scope)
     change = atoms.change_atoms(db, scope, perspective)

@@ -3,9 +3,12 @@
 For every resident with a completed measurement it keeps the first (T0) and the latest completed
 measurement, ordered by ``completed_at`` then ``id`` (``ROW_NUMBER() OVER (PARTITION BY
 resident_id ORDER BY completed_at, id)``, the same order as the person's report), and per
-perspective and item the numeric answer at both. Everything is computed in SQL with window
-functions (``INSERT ... SELECT``), for one resident when a measurement is completed or corrected,
-or for everyone with :func:`rebuild`.
+perspective and item the numeric answer at both, with what the figures group and filter by: the
+registering organisation, the district, the age band at the first measurement and whether the
+resident's newest choice lets them be counted. Everything is computed in SQL with window
+functions (``INSERT ... SELECT``), for one resident when a measurement is completed or
+corrected, their counting consent or details change, or after an erasure; or for everyone with
+:func:`rebuild`.
 """
 
 from __future__ import annotations
@@ -27,14 +30,17 @@ from sqlalchemy import (
 )
 from sqlmodel import Session, col
 
+from wattelt.consent.services import counted_residents
 from wattelt.models import (
     Answer,
     Involvement,
     Measurement,
     OutcomeItem,
     OutcomeResident,
+    Resident,
     utcnow,
 )
+from wattelt.outcomes.dimensions import age_band_of
 from wattelt.questionnaires.loader import registry
 
 
@@ -135,8 +141,11 @@ def refresh(db: Session, resident_ids: Iterable[int] | None = None) -> None:
         per_resident.c.year,
         (per_resident.c.month + 2) // 3,
         per_resident.c.change_threshold,
+        col(Resident.district_id),
+        age_band_of(per_resident.c.year - col(Resident.birth_year)),
+        per_resident.c.resident_id.in_(counted_residents()),
         literal(utcnow()),
-    )
+    ).join(Resident, col(Resident.id) == per_resident.c.resident_id)
     db.exec(  # type: ignore[call-overload]
         insert(OutcomeResident).from_select(
             [
@@ -150,6 +159,9 @@ def refresh(db: Session, resident_ids: Iterable[int] | None = None) -> None:
                 "baseline_year",
                 "baseline_quarter",
                 "change_threshold",
+                "district_id",
+                "age_band",
+                "counted",
                 "refreshed_at",
             ],
             rounds,

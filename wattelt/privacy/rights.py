@@ -147,6 +147,10 @@ def erase(db: Session, resident: Resident) -> None:
     for area in areas():
         area.erase(db, resident)
         db.flush()
+    # The summary behind the anonymous figures follows what is left (e.g. the coarser birth year).
+    from wattelt.outcomes import summary
+
+    summary.refresh(db, [resident.id])  # type: ignore[list-item]
 
 
 def erasure_requests(db: Session, user: User, status: str = "pending") -> list[tuple]:

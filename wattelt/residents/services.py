@@ -85,6 +85,10 @@ def update_details(
     if result.rowcount != 1:
         raise ConflictError
     db.refresh(resident)
+    # The anonymous figures group by district and age band, kept in the summary of rounds.
+    from wattelt.outcomes import summary
+
+    summary.refresh(db, [resident.id])  # type: ignore[list-item]
 
 
 def involvements(
