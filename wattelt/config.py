@@ -33,6 +33,7 @@ SETTINGS: list[tuple[str, str, object, type]] = [
     ("WATTELT_RETENTION_MONTHS", "RETENTION_MONTHS", 24, int),
     ("WATTELT_REQUIRE_2FA_ROLES", "REQUIRE_2FA_ROLES", None, str),
     ("WATTELT_LOG_LEVEL", "LOG_LEVEL", "INFO", str),
+    ("WATTELT_FIGURES_CACHE", "FIGURES_CACHE", 8, int),
 ]
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}

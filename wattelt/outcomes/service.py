@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from flask import current_app
 from sqlmodel import Session
 
 from wattelt.models import User
 from wattelt.outcomes import figures
 from wattelt.outcomes.access import View, period_keys, view_for
+from wattelt.outcomes.cache import BlocksCache, data_version
 from wattelt.outcomes.dimensions import AGE_BAND_KEYS, PERSPECTIVE_LABELS, Parsed, parse_filters
 from wattelt.outcomes.figures import AGE_BAND_LABELS
 from wattelt.outcomes.results import Comparison, Figures, FilterOptions, Option
@@ -29,10 +31,18 @@ class Query:
     @property
     def families(self) -> figures.Families:
         if self._families is None:
-            self._families = figures.families(
-                self.db, self.view.scope, self.parsed.filters.perspective, self.k
-            )
-        return self._families
+            scope, perspective = self.view.scope, self.parsed.filters.perspective
+
+            def build() -> figures.Families:
+                return figures.families(self.db, scope, perspective, self.k)
+
+            cache = _cache()
+            if cache.size <= 0:
+                self._families = build()
+            else:
+                key = (scope.organisation_ids, perspective, self.k, data_version(self.db))
+                self._families = cache.get_or_build(key, build)  # type: ignore[assignment]
+        return self._families  # type: ignore[return-value]
 
     def figures(self) -> Figures:
         return figures.figures(
@@ -72,6 +82,17 @@ class Query:
                 Option(value=p, label=str(label)) for p, label in PERSPECTIVE_LABELS.items()
             ],
         )
+
+
+def _cache() -> BlocksCache:
+    """This worker's cache of blocks (``WATTELT_FIGURES_CACHE`` entries)."""
+    extensions = current_app.extensions
+    cache = extensions.get("wattelt.blocks_cache")
+    if cache is None:
+        cache = extensions["wattelt.blocks_cache"] = BlocksCache(
+            int(current_app.config.get("FIGURES_CACHE", 8))
+        )
+    return cache
 
 
 def query(db: Session, user: User, args: Mapping[str, str], k: int, language: str) -> Query:
