@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
@@ -150,10 +151,18 @@ def change_atoms(db: Session, scope: Scope, perspective: str) -> dict[str, AtomS
         .where(latest.is_not(None))
         .group_by(*keys, col(OutcomeItem.item))
     )
-    per_item: dict[str, list] = {}
+    keys: dict[str, list] = {}
+    values: dict[str, list] = {}
     for row in _rows(db, query):
-        per_item.setdefault(row[7], []).append((*row[:7], *row[8:]))
-    return {item: AtomSums.from_rows(CHANGE_SUMS, rows) for item, rows in per_item.items()}
+        item = row[7]
+        if item not in keys:
+            keys[item], values[item] = [], []
+        keys[item].append(tuple(row[:7]))
+        values[item].append(row[8:])
+    return {
+        item: AtomSums(CHANGE_SUMS, keys[item], np.array(values[item], dtype=np.int64))
+        for item in keys
+    }
 
 
 __all__ = ["Key", "Scope", "change_atoms", "resident_atoms", "wish_atoms"]

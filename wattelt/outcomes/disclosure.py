@@ -176,19 +176,34 @@ class AtomIndex:
         self.keys: list[Key] = sorted(set(keys), key=_order)
         self.position = {key: index for index, key in enumerate(self.keys)}
         #: Per step of the ladder: each atom's group, and each group's (generalised) key.
+        #: Groups are numbered in the order of their first atom.
         self.groups: list[np.ndarray] = []
         self.group_keys: list[list[Key]] = []
+        count = len(self.keys)
+        parts = np.empty((count, 7), dtype=np.int64)
+        for position in range(7):
+            codes: dict = {}
+            parts[:, position] = np.fromiter(
+                (codes.setdefault(key[position], len(codes)) for key in self.keys),
+                dtype=np.int64,
+                count=count,
+            )
         for dropped in LADDER:
-            codes: dict[Key, int] = {}
-            per_atom = np.empty(len(self.keys), dtype=np.int64)
-            for index, key in enumerate(self.keys):
-                general = generalise(key, dropped)
-                code = codes.get(general)
-                if code is None:
-                    code = codes[general] = len(codes)
-                per_atom[index] = code
-            self.groups.append(per_atom)
-            self.group_keys.append(list(codes))
+            general = parts.copy()
+            general[:, sorted(dropped)] = -1
+            if count:
+                _unique, first, inverse = np.unique(
+                    general, axis=0, return_index=True, return_inverse=True
+                )
+            else:
+                first = inverse = np.zeros(0, dtype=np.int64)
+            order = np.argsort(first, kind="stable")
+            number = np.empty(len(order), dtype=np.int64)
+            number[order] = np.arange(len(order))
+            self.groups.append(number[inverse.reshape(-1)])
+            self.group_keys.append(
+                [generalise(self.keys[index], dropped) for index in first[order].tolist()]
+            )
 
     def ids(self, keys: Sequence[Key]) -> np.ndarray:
         return np.fromiter((self.position[key] for key in keys), dtype=np.int64, count=len(keys))
