@@ -46,6 +46,13 @@ class OutcomeResident(SQLModel, table=True):
     refreshed_at: datetime = Field(default_factory=utcnow)
 
 
+#: The residents' own wishes ("I want to work on this") at their first measurement: few rows of a
+#: large table, so the figures read them from a partial index. The condition is spelled the same
+#: in the index and in the query (``wattelt.outcomes.atoms.wish_atoms``), as both databases need.
+WISHES_INDEX_WHERE = sa.text("outcome_item.perspective = 'resident' AND outcome_item.wants_to_work")
+_WISHES_INDEX = sa.text("perspective = 'resident' AND wants_to_work")
+
+
 class OutcomeItem(SQLModel, table=True):
     """One life domain (or the overall grade) of one resident from one perspective: the numeric
     answer at the first and at the latest completed measurement.
@@ -57,6 +64,13 @@ class OutcomeItem(SQLModel, table=True):
     __tablename__ = "outcome_item"
     __table_args__ = (
         CheckConstraint("perspective IN ('resident','coach','network')", name="perspective"),
+        sa.Index(
+            "ix_outcome_item_wishes",
+            "resident_id",
+            "item",
+            postgresql_where=_WISHES_INDEX,
+            sqlite_where=_WISHES_INDEX,
+        ),
     )
 
     resident_id: int = Field(foreign_key="resident.id", primary_key=True)

@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col
 
 from wattelt.models import OVERALL, OutcomeItem, OutcomeResident
+from wattelt.models.outcome import WISHES_INDEX_WHERE
 from wattelt.outcomes.disclosure import AtomSums, Key
 from wattelt.outcomes.population import countable
 
@@ -93,8 +94,8 @@ def wish_atoms(db: Session, scope: Scope) -> AtomSums:
             .join(OutcomeItem, col(OutcomeItem.resident_id) == col(OutcomeResident.resident_id)),
             scope,
         )
-        .where(col(OutcomeItem.perspective) == "resident")
-        .where(col(OutcomeItem.wants_to_work).is_(True))
+        # Written as the partial index ix_outcome_item_wishes is, so the planner can use it.
+        .where(WISHES_INDEX_WHERE)
         .group_by(*keys, col(OutcomeItem.item))
     )
     found: dict[Key, dict[str, int]] = {}

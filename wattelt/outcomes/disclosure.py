@@ -181,6 +181,10 @@ class AtomIndex:
         self.group_keys: list[list[Key]] = []
         count = len(self.keys)
         parts = np.empty((count, 7), dtype=np.int64)
+        #: Per category: each value's code (a block that gave the category up has -1).
+        self.codes: list[dict] = []
+        #: Per step of the ladder: each group's categories as codes.
+        self.group_parts: list[np.ndarray] = []
         for position in range(7):
             codes: dict = {}
             parts[:, position] = np.fromiter(
@@ -188,6 +192,8 @@ class AtomIndex:
                 dtype=np.int64,
                 count=count,
             )
+            self.codes.append(codes)
+        self.values = [list(codes) for codes in self.codes]
         for dropped in LADDER:
             general = parts.copy()
             general[:, sorted(dropped)] = -1
@@ -201,6 +207,7 @@ class AtomIndex:
             number = np.empty(len(order), dtype=np.int64)
             number[order] = np.arange(len(order))
             self.groups.append(number[inverse.reshape(-1)])
+            self.group_parts.append(general[first[order]])
             self.group_keys.append(
                 [generalise(self.keys[index], dropped) for index in first[order].tolist()]
             )
@@ -221,8 +228,12 @@ class BlockSet(Sequence[Block]):
         block_of: np.ndarray,
         stage: np.ndarray,
         sums: np.ndarray,
+        parts: np.ndarray | None = None,
+        index: AtomIndex | None = None,
     ) -> None:
         self.names = names
+        self.parts = parts  # blocks x 7 category codes of ``index`` (-1: given up)
+        self.index = index
         self.keys = keys
         self.atom_keys = atom_keys  # in canonical order
         self.block_of = block_of  # per atom: its block
@@ -277,7 +288,16 @@ class BlockSet(Sequence[Block]):
             per_atom[found[keep], 1:] = atoms.values[keep][:, columns]
         sums = _sum_by_block(self.block_of, per_atom, len(self.keys))
         sums[:, 0] = self.sums[:, 0]
-        return BlockSet(names, self.keys, self.atom_keys, self.block_of, self.stage, sums)
+        return BlockSet(
+            names,
+            self.keys,
+            self.atom_keys,
+            self.block_of,
+            self.stage,
+            sums,
+            self.parts,
+            self.index,
+        )
 
     def _prepare(self) -> None:
         columns = []
@@ -312,6 +332,8 @@ class BlockSet(Sequence[Block]):
 
     def mask(self, filters: Filters) -> np.ndarray:
         """Which blocks lie wholly inside the filtered population."""
+        if self.parts is not None and self.index is not None:
+            return self._mask_by_codes(filters, self.parts, self.index)
         if self._columns is None:
             self._prepare()
         columns, (pairs, period_codes) = self._columns, self._periods  # type: ignore[misc]
@@ -325,6 +347,30 @@ class BlockSet(Sequence[Block]):
         if filters.period is not None and pairs:
             period = filters.period
             inside_period = np.array([period.contains(y, q) for y, q in pairs], dtype=bool)
+            mask &= inside_period[period_codes]
+        return mask
+
+    def _mask_by_codes(self, filters: Filters, parts: np.ndarray, index: AtomIndex) -> np.ndarray:
+        mask = np.ones(len(parts), dtype=bool)
+        for position, value in _checks(filters):
+            code = index.codes[position].get(value)
+            if code is None:
+                return np.zeros(len(parts), dtype=bool)
+            mask &= parts[:, position] == code
+        if filters.period is not None and len(parts):
+            if self._periods is None:
+                pairs, inverse = np.unique(parts[:, [YEAR, QUARTER]], axis=0, return_inverse=True)
+                years, quarters = index.values[YEAR], index.values[QUARTER]
+                self._periods = (
+                    [
+                        (None if y < 0 else years[y], None if q < 0 else quarters[q])
+                        for y, q in pairs.tolist()
+                    ],
+                    inverse.reshape(-1),
+                )
+            pairs_list, period_codes = self._periods
+            period = filters.period
+            inside_period = np.array([period.contains(y, q) for y, q in pairs_list], dtype=bool)
             mask &= inside_period[period_codes]
         return mask
 
@@ -365,6 +411,7 @@ def make_blocks(
     block_of = np.full(len(ids), -1, dtype=np.int64)
     stage = np.zeros(len(ids), dtype=np.int64)
     block_keys: list[Key] = []
+    block_parts: list[np.ndarray] = [np.zeros((0, 7), dtype=np.int64)]
     remaining = np.arange(len(ids))
     for step in range(len(LADDER)):
         if remaining.size == 0:
@@ -379,6 +426,7 @@ def make_blocks(
         numbers[big] = np.arange(len(block_keys), len(block_keys) + len(big))
         group_keys = index.group_keys[step]
         block_keys.extend(group_keys[code] for code in unique[big].tolist())
+        block_parts.append(index.group_parts[step][unique[big]])
         placed = numbers[inverse]
         done = placed >= 0
         block_of[remaining[done]] = placed[done]
@@ -396,9 +444,12 @@ def make_blocks(
         block_keys[smallest] = generalise(block_keys[smallest], LADDER[-1])
         block_of[remaining] = smallest
         stage[remaining] = len(LADDER)
+    parts = np.concatenate(block_parts)
+    if remaining.size:
+        parts[smallest] = -1
     sums = _sum_by_block(block_of, values, len(block_keys))
     atom_keys = [index.keys[i] for i in ids.tolist()]
-    return BlockSet(atoms.names, block_keys, atom_keys, block_of, stage, sums)
+    return BlockSet(atoms.names, block_keys, atom_keys, block_of, stage, sums, parts, index)
 
 
 def attach(blocks: BlockSet, atoms: Mapping[Key, Mapping[str, int]] | AtomSums) -> BlockSet:
