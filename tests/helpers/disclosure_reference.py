@@ -85,8 +85,6 @@ def make_blocks(
     return blocks
 
 
-
-
 def published(blocks, filters) -> dict[str, int] | None:
     from wattelt.outcomes.disclosure import inside
 
