@@ -35,6 +35,6 @@ def test_the_dashboard_benchmark_runs_and_prints_its_figures(capsys):
     assert backend == ("postgresql" if POSTGRESQL_URL else "sqlite")
     assert figures["n"] == 120
     assert figures["report"].residents == 120
-    for name in ("generate", "dashboard", "warm", "compare", "api", "raw", "memory"):
+    for name in ("generate", "dashboard", "warm", "compare", "api", "raw", "grouping", "memory"):
         assert figures[name] > 0, name
     assert "ratio" in output and "120" in output

@@ -6,7 +6,7 @@ from __future__ import annotations
 import statistics
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from wattelt.demo.population import Spread
 from wattelt.models import OVERALL, Answer, Measurement, OutcomeItem, OutcomeResident
@@ -277,7 +277,9 @@ def test_the_figures_follow_a_new_counting_choice_and_new_details_at_once(
     first, second = chain_data["districts"][:2]
     row = db_session.exec(
         select(OutcomeResident).where(
-            OutcomeResident.counted, OutcomeResident.district_id == first.id
+            OutcomeResident.counted,
+            OutcomeResident.district_id == first.id,
+            col(OutcomeResident.organisation_id).in_(chain_data["scope"].organisation_ids),
         )
     ).first()
     resident = db_session.get(Resident, row.resident_id)

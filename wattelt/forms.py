@@ -23,3 +23,13 @@ def optional_int(value: object) -> int | None:
 
 class EmptyForm(FlaskForm):
     """Gives POST-only buttons (log out, delete, invite) their CSRF token."""
+
+
+def version_of(value: object) -> int:
+    """The version a form says it showed. Garbage, or a number no database integer holds,
+    matches no record: the caller reports a conflict instead of failing."""
+    try:
+        version = int(value or 0)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return -1
+    return version if -(2**31) < version < 2**31 else -1

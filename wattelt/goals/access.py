@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from wattelt import db
+from wattelt.forms import version_of  # noqa: F401 (used by the goal views)
 from wattelt.models import Goal, Resident, Step
 from wattelt.policy import Action, log_access, log_denied, resident_or_404
 
@@ -47,11 +48,3 @@ def refused(resident: Resident, what: str) -> None:
     session.rollback()
     log_access(current_user, resident.id, "view", what)
     session.commit()
-
-
-def version_of(value: object) -> int:
-    """The version a form says it showed; garbage matches no record (a conflict, not a 500)."""
-    try:
-        return int(value or 0)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return -1

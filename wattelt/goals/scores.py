@@ -181,6 +181,10 @@ def save_scores(
     if conflicts:
         raise ScoreConflicts(conflicts)
     db.flush()
+    # The anonymous figures count goals from the summary of rounds: keep it up to date.
+    from wattelt.outcomes import summary
+
+    summary.refresh(db, [measurement.resident_id])  # type: ignore[list-item]
 
 
 # --- Goal Attainment Scaling T-scores --------------------------------------------------------

@@ -207,6 +207,10 @@ def create_goal(
     db.add_all(GoalDomain(goal_id=goal.id, domain=key) for key in keys)
     history.record(db, resident.id, "goal_added", user, goal_id=goal.id, new=goal.text)
     db.flush()
+    # The anonymous figures count goals from the summary of rounds: keep it up to date.
+    from wattelt.outcomes import summary
+
+    summary.refresh(db, [resident.id])  # type: ignore[list-item]
     return goal
 
 
@@ -261,6 +265,10 @@ def update_goal(
                 db, goal.resident_id, kind, user, goal_id=goal.id, old=old[name], new=new[name]
             )
     db.flush()
+    # The anonymous figures count goals from the summary of rounds: keep it up to date.
+    from wattelt.outcomes import summary
+
+    summary.refresh(db, [goal.resident_id])  # type: ignore[list-item]
     return goal
 
 

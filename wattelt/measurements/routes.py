@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from wattelt import db
-from wattelt.forms import EmptyForm, choices
+from wattelt.forms import EmptyForm, choices, version_of
 from wattelt.measurements import bp, services
 from wattelt.measurements.forms import (
     MODE_LABELS,
@@ -187,7 +187,7 @@ def fill(measurement_id: int, perspective: str, step: int):
         if action != "skip" and (given or existing is not None):
             value, special = answer_from_key(questionnaire, item, form.answer.data)
             try:
-                expected = int(form.version.data or 0)
+                expected = version_of(form.version.data)
                 saved = services.save_answer(
                     session,
                     measurement,

@@ -26,7 +26,7 @@ from wattelt.models.measurement import (
     Measurement,
 )
 from wattelt.models.organisation import Chain, District, Organisation
-from wattelt.models.outcome import OutcomeItem, OutcomeResident
+from wattelt.models.outcome import OutcomeAtom, OutcomeItem, OutcomeResident
 from wattelt.models.privacy import (
     CONSENT_PURPOSES,
     ERASURE_REASONS,
@@ -68,6 +68,7 @@ __all__ = [
     "Organisation",
     "Plan",
     "PlanChange",
+    "OutcomeAtom",
     "OutcomeItem",
     "OutcomeResident",
     "Resident",

@@ -43,6 +43,11 @@ class OutcomeResident(SQLModel, table=True):
     district_id: int | None = Field(default=None, foreign_key="district.id")
     age_band: str | None = Field(default=None, max_length=8)
     counted: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # The resident's plan: goals set and reached, and the Goal Attainment T-score (in
+    # thousandths) at their latest scored round; refreshed whenever a goal or score changes.
+    goals_set: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    goals_reached: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    gas_t_milli: int | None = None
     refreshed_at: datetime = Field(default_factory=utcnow)
 
 
@@ -79,3 +84,56 @@ class OutcomeItem(SQLModel, table=True):
     baseline_value: int | None = None
     latest_value: int | None = None
     wants_to_work: bool = Field(default=False)
+
+
+#: How many sums an atom row keeps (the change figures need the most, see ``ATOM_KINDS``).
+ATOM_SUMS = 18
+
+
+class OutcomeAtom(SQLModel, table=True):
+    """The sums of one smallest group ("atom") of counted residents, kept up to date with every
+    refresh of the summary above by adding the difference: the anonymous figures read these few
+    rows instead of grouping every resident's rows for every request.
+
+    ``kind`` says what the sums ``s0``.. are (``wattelt.outcomes.atoms.ATOM_KINDS``); ``s0`` is
+    always the number of residents. Categories a resident does not have are stored as -1 (no
+    organisation or district) and '' (no age band), so that the key has no NULLs."""
+
+    __tablename__ = "outcome_atom"
+    __table_args__ = (
+        sa.Index(
+            "ix_outcome_atom_empty",
+            "kind",
+            postgresql_where=sa.text("s0 = 0"),
+            sqlite_where=sa.text("s0 = 0"),
+        ),
+    )
+
+    kind: str = Field(max_length=10, primary_key=True)
+    perspective: str = Field(max_length=10, primary_key=True)
+    item: str = Field(max_length=40, primary_key=True)
+    organisation_id: int = Field(primary_key=True)
+    district_id: int = Field(primary_key=True)
+    age_band: str = Field(max_length=8, primary_key=True)
+    year: int = Field(primary_key=True)
+    quarter: int = Field(primary_key=True)
+    questionnaire_key: str = Field(max_length=40, primary_key=True)
+    questionnaire_version: int = Field(primary_key=True)
+    s0: int = Field(default=0, sa_type=sa.BigInteger)
+    s1: int = Field(default=0, sa_type=sa.BigInteger)
+    s2: int = Field(default=0, sa_type=sa.BigInteger)
+    s3: int = Field(default=0, sa_type=sa.BigInteger)
+    s4: int = Field(default=0, sa_type=sa.BigInteger)
+    s5: int = Field(default=0, sa_type=sa.BigInteger)
+    s6: int = Field(default=0, sa_type=sa.BigInteger)
+    s7: int = Field(default=0, sa_type=sa.BigInteger)
+    s8: int = Field(default=0, sa_type=sa.BigInteger)
+    s9: int = Field(default=0, sa_type=sa.BigInteger)
+    s10: int = Field(default=0, sa_type=sa.BigInteger)
+    s11: int = Field(default=0, sa_type=sa.BigInteger)
+    s12: int = Field(default=0, sa_type=sa.BigInteger)
+    s13: int = Field(default=0, sa_type=sa.BigInteger)
+    s14: int = Field(default=0, sa_type=sa.BigInteger)
+    s15: int = Field(default=0, sa_type=sa.BigInteger)
+    s16: int = Field(default=0, sa_type=sa.BigInteger)
+    s17: int = Field(default=0, sa_type=sa.BigInteger)

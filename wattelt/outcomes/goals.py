@@ -14,8 +14,9 @@ from __future__ import annotations
 from sqlalchemy import Integer, case, cast, func, select
 from sqlmodel import Session, col
 
-from wattelt.models import Goal, GoalScore, Measurement, OutcomeResident
-from wattelt.outcomes.atoms import Scope, _count_if, _in_scope, _key_columns
+from wattelt.models import Goal, GoalScore, Measurement
+from wattelt.outcomes.atom_table import read
+from wattelt.outcomes.atoms import Scope
 from wattelt.outcomes.disclosure import AtomSums
 from wattelt.outcomes.results import GoalFigures
 from wattelt.scoring.gas import DEFAULT_RHO
@@ -29,19 +30,19 @@ GOAL_SUMS = ("n", "goals_set", "goals_reached")
 GAS_SUMS = ("n", "sum_t_milli")
 
 
-def _goals_per_resident():
-    return (
-        select(
-            col(Goal.resident_id).label("resident_id"),
-            func.count().label("goals_set"),
-            _count_if(col(Goal.status) == "reached").label("goals_reached"),
-        )
-        .group_by(col(Goal.resident_id))
-        .subquery("goals_per_resident")
-    )
+def goals_per_resident(resident_ids: list[int] | None = None):
+    """Each resident's goals set and reached (residents with a goal only)."""
+    query = select(
+        col(Goal.resident_id).label("resident_id"),
+        func.count().label("goals_set"),
+        func.sum(case((col(Goal.status) == "reached", 1), else_=0)).label("goals_reached"),
+    ).group_by(col(Goal.resident_id))
+    if resident_ids is not None:
+        query = query.where(col(Goal.resident_id).in_(resident_ids))
+    return query.subquery("goals_per_resident")
 
 
-def _t_per_resident(rho: float = DEFAULT_RHO):
+def t_per_resident(resident_ids: list[int] | None = None, rho: float = DEFAULT_RHO):
     """Each resident's GAS T-score (in thousandths) at their latest scored, completed round."""
     ranked = (
         select(
@@ -58,8 +59,10 @@ def _t_per_resident(rho: float = DEFAULT_RHO):
         .join(Goal, col(Goal.id) == col(GoalScore.goal_id))
         .join(Measurement, col(Measurement.id) == col(GoalScore.measurement_id))
         .where(col(Measurement.status) == "completed")
-        .subquery("ranked_scores")
     )
+    if resident_ids is not None:
+        ranked = ranked.where(col(Goal.resident_id).in_(resident_ids))
+    ranked = ranked.subquery("ranked_scores")
     sums = (
         select(
             ranked.c.resident_id,
@@ -82,28 +85,11 @@ def _t_per_resident(rho: float = DEFAULT_RHO):
 def goal_atoms(db: Session, scope: Scope) -> tuple[AtomSums, AtomSums]:
     """Per atom: the goal sums (residents with a goal, goals set, goals reached) and the GAS
     sums (residents with a T-score, the sum of their T-scores in thousandths)."""
-    keys = _key_columns()
-    goals = _goals_per_resident()
-    gas = _t_per_resident()
-    query = _in_scope(
-        select(
-            *keys,
-            func.count().label("n"),
-            func.sum(goals.c.goals_set).label("goals_set"),
-            func.sum(goals.c.goals_reached).label("goals_reached"),
-            func.count(gas.c.t_milli).label("n_t"),
-            func.sum(case((gas.c.t_milli.is_not(None), gas.c.t_milli), else_=0)).label(
-                "sum_t_milli"
-            ),
-        )
-        .select_from(OutcomeResident)
-        .join(goals, goals.c.resident_id == col(OutcomeResident.resident_id))
-        .join(gas, gas.c.resident_id == col(OutcomeResident.resident_id), isouter=True),
-        scope,
-    ).group_by(*keys)
-    rows = db.connection().execute(query).all()
-    goal_sums = AtomSums.from_rows(GOAL_SUMS, [row[:10] for row in rows])
-    gas_sums = AtomSums.from_rows(GAS_SUMS, [(*row[:7], *row[10:]) for row in rows if row[10]])
+    rows = read(db, scope.organisation_ids, "goals")
+    goal_sums = AtomSums.from_rows(GOAL_SUMS, [(*key, *sums[:3]) for key, _item, sums in rows])
+    gas_sums = AtomSums.from_rows(
+        GAS_SUMS, [(*key, *sums[3:5]) for key, _item, sums in rows if sums[3]]
+    )
     return goal_sums, gas_sums
 
 

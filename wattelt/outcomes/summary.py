@@ -40,7 +40,9 @@ from wattelt.models import (
     Resident,
     utcnow,
 )
+from wattelt.outcomes import atom_table
 from wattelt.outcomes.dimensions import age_band_of
+from wattelt.outcomes.goals import goals_per_resident, t_per_resident
 from wattelt.questionnaires.loader import registry
 
 
@@ -94,6 +96,9 @@ def refresh(db: Session, resident_ids: Iterable[int] | None = None) -> None:
     ids = None if resident_ids is None else sorted(set(resident_ids))
     if ids == []:
         return
+    if ids is not None:
+        # Take these residents' present rows out of their atoms' sums; the new rows go in below.
+        atom_table.add(db, ids, -1)
     for table in (OutcomeItem, OutcomeResident):
         statement = delete(table)
         if ids is not None:
@@ -130,6 +135,8 @@ def refresh(db: Session, resident_ids: Iterable[int] | None = None) -> None:
         .limit(1)
         .scalar_subquery()
     )
+    goals = goals_per_resident(ids)
+    gas = t_per_resident(ids)
     rounds = select(
         per_resident.c.resident_id,
         registered,
@@ -144,8 +151,16 @@ def refresh(db: Session, resident_ids: Iterable[int] | None = None) -> None:
         col(Resident.district_id),
         age_band_of(per_resident.c.year - col(Resident.birth_year)),
         per_resident.c.resident_id.in_(counted_residents()),
+        func.coalesce(goals.c.goals_set, 0),
+        func.coalesce(goals.c.goals_reached, 0),
+        gas.c.t_milli,
         literal(utcnow()),
-    ).join(Resident, col(Resident.id) == per_resident.c.resident_id)
+    )
+    rounds = (
+        rounds.join(Resident, col(Resident.id) == per_resident.c.resident_id)
+        .join(goals, goals.c.resident_id == per_resident.c.resident_id, isouter=True)
+        .join(gas, gas.c.resident_id == per_resident.c.resident_id, isouter=True)
+    )
     db.exec(  # type: ignore[call-overload]
         insert(OutcomeResident).from_select(
             [
@@ -162,6 +177,9 @@ def refresh(db: Session, resident_ids: Iterable[int] | None = None) -> None:
                 "district_id",
                 "age_band",
                 "counted",
+                "goals_set",
+                "goals_reached",
+                "gas_t_milli",
                 "refreshed_at",
             ],
             rounds,
@@ -208,6 +226,11 @@ def refresh(db: Session, resident_ids: Iterable[int] | None = None) -> None:
             items,
         )
     )
+    if ids is None:
+        atom_table.rebuild(db)
+    else:
+        atom_table.add(db, ids, 1)
+        atom_table.drop_empty(db)
     db.flush()
 
 
@@ -216,5 +239,5 @@ def rebuild(db: Session) -> int:
     refresh(db, None)
     if db.get_bind().dialect.name == "postgresql":
         # The tables were just filled anew: fresh statistics keep the figures' plans fast.
-        db.exec(text("ANALYZE outcome_resident, outcome_item"))  # type: ignore[call-overload]
+        db.exec(text("ANALYZE outcome_resident, outcome_item, outcome_atom"))  # type: ignore[call-overload]
     return db.exec(select(func.count()).select_from(OutcomeResident)).one()[0]  # type: ignore[call-overload]

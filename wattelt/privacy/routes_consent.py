@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from wattelt import db
 from wattelt.consent import services
+from wattelt.forms import version_of
 from wattelt.models import Resident, Role
 from wattelt.policy import Action, is_responsible, log_access, require_role, resident_or_404
 from wattelt.privacy import bp
@@ -42,7 +43,7 @@ def _save(resident: Resident, form, current, explained_by_id: int | None):
         for c in current
     }
     try:
-        expected = int(form.version.data or -1)
+        expected = version_of(form.version.data or -1)
         rows = services.record_choices(
             db.session(),
             resident,

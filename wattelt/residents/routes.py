@@ -9,7 +9,7 @@ from sqlmodel import col, select
 
 from wattelt import db
 from wattelt.auth.services import create_invitation
-from wattelt.forms import EmptyForm, choices
+from wattelt.forms import EmptyForm, choices, version_of
 from wattelt.measurements import services as measurement_services
 from wattelt.models import District, Involvement, NetworkMember, Resident, Role, User
 from wattelt.policy import (
@@ -176,7 +176,7 @@ def edit(resident_id: int):
         form.version.data = resident.version
     elif form.validate_on_submit():
         try:
-            expected = int(form.version.data or 0)
+            expected = version_of(form.version.data)
             services.update_details(
                 db.session(),
                 resident,
@@ -255,7 +255,7 @@ def change_case_director(resident_id: int):
         previous_director = resident.case_director_id
         try:
             services.set_case_director(
-                session, resident, int(form.version.data or 0), form.user_id.data
+                session, resident, version_of(form.version.data), form.user_id.data
             )
         except (services.ConflictError, ValueError):
             flash(
