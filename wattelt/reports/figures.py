@@ -67,7 +67,7 @@ def radar(
     """The spider web: one axis per domain ``(key, title)``, one closed line per shown round and
     perspective. ``rounds`` are the legend names of all rounds (oldest first); ``scores`` has,
     per perspective, one mapping domain -> value per round."""
-    figure = go.Figure(layout=_layout(height=620))
+    traces = []
     keys = [key for key, _title in domains]
     theta = [wrap(title) for _key, title in domains]
     chosen = radar_rounds(len(rounds))
@@ -85,7 +85,7 @@ def radar(
             name = rounds[index]
             if several:
                 name = f"{name} · {perspective_labels.get(perspective, perspective)}"
-            figure.add_trace(
+            traces.append(
                 go.Scatterpolar(
                     # Close the web by repeating the first domain at the end.
                     r=[*r, r[0]] if r else r,
@@ -109,7 +109,9 @@ def radar(
                 )
             )
     low, high = scale
-    figure.update_layout(
+    # One layout given at construction: Plotly's update_layout after the fact costs about as
+    # much as the whole figure again, and a report draws sixteen of them.
+    layout = _layout(height=620) | dict(
         polar={
             "radialaxis": {
                 "range": [0, high],
@@ -133,7 +135,7 @@ def radar(
         legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"},
         margin={"l": 70, "r": 70, "t": 56, "b": 30},
     )
-    return figure
+    return go.Figure(data=traces, layout=layout)
 
 
 def line_over_rounds(
@@ -148,12 +150,12 @@ def line_over_rounds(
     """One small chart: a value (a domain, or the overall grade) over all rounds, one line per
     perspective. ``rounds`` are the x-axis labels (T0, T1, ...); a None is a gap in the line,
     and a value between two gaps still shows as a dot."""
-    figure = go.Figure(layout=_layout(height=height))
+    traces = []
     for perspective, values in series.items():
         if all(value is None for value in values):
             continue
         colour = PERSPECTIVE_COLOURS.get(perspective, TEXT)
-        figure.add_trace(
+        traces.append(
             go.Scatter(
                 x=list(rounds),
                 y=list(values),
@@ -168,7 +170,7 @@ def line_over_rounds(
         )
     low, high = scale
     step = 1 if high - low <= 5 else 3
-    figure.update_layout(
+    layout = _layout(height=height) | dict(
         showlegend=False,
         margin={"l": 36, "r": 12, "t": 10, "b": 34},
         xaxis={
@@ -187,7 +189,7 @@ def line_over_rounds(
             "fixedrange": True,
         },
     )
-    return figure
+    return go.Figure(data=traces, layout=layout)
 
 
 def _has_values(values: Mapping[str, int | None]) -> bool:
