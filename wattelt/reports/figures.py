@@ -7,14 +7,21 @@ the perspectives on and off; traces of perspectives not in ``shown`` start invis
 
 The figures are drawn as static pictures (``staticPlot`` in the page's script): the numbers are
 in the table beside every chart, which is the accessible and precise version.
+
+Each figure exists twice: ``*_spec`` gives the plain dictionary plotly.js draws, and the function
+without the suffix wraps it in a ``go.Figure``. Building a ``go.Figure`` validates every property
+and costs milliseconds per chart; a report has sixteen charts, so the page puts the specs on the
+page as they are. The tests check that Plotly's validation leaves every spec unchanged.
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Collection, Mapping, Sequence
+from functools import cache
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 #: Per perspective its own line style, so the views differ in more than colour alone.
 DASHES = {"resident": "solid", "coach": "dash", "network": "dot"}
@@ -64,6 +71,23 @@ def radar(
     perspective_labels: Mapping[str, str],
     shown: Collection[str],
 ) -> go.Figure:
+    """The spider web as a figure (see :func:`radar_spec`)."""
+    return go.Figure(
+        radar_spec(
+            domains, rounds, scores, scale=scale, perspective_labels=perspective_labels, shown=shown
+        )
+    )
+
+
+def radar_spec(
+    domains: Sequence[tuple[str, str]],
+    rounds: Sequence[str],
+    scores: Scores,
+    *,
+    scale: tuple[int, int],
+    perspective_labels: Mapping[str, str],
+    shown: Collection[str],
+) -> dict:
     """The spider web: one axis per domain ``(key, title)``, one closed line per shown round and
     perspective. ``rounds`` are the legend names of all rounds (oldest first); ``scores`` has,
     per perspective, one mapping domain -> value per round."""
@@ -86,7 +110,8 @@ def radar(
             if several:
                 name = f"{name} · {perspective_labels.get(perspective, perspective)}"
             traces.append(
-                go.Scatterpolar(
+                dict(
+                    type="scatterpolar",
                     # Close the web by repeating the first domain at the end.
                     r=[*r, r[0]] if r else r,
                     theta=[*theta, theta[0]] if theta else theta,
@@ -109,8 +134,6 @@ def radar(
                 )
             )
     low, high = scale
-    # One layout given at construction: Plotly's update_layout after the fact costs about as
-    # much as the whole figure again, and a report draws sixteen of them.
     layout = _layout(height=620) | dict(
         polar={
             "radialaxis": {
@@ -135,7 +158,7 @@ def radar(
         legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"},
         margin={"l": 70, "r": 70, "t": 56, "b": 30},
     )
-    return go.Figure(data=traces, layout=layout)
+    return {"data": traces, "layout": layout}
 
 
 def line_over_rounds(
@@ -147,6 +170,28 @@ def line_over_rounds(
     shown: Collection[str],
     height: int = 200,
 ) -> go.Figure:
+    """One small chart as a figure (see :func:`line_spec`)."""
+    return go.Figure(
+        line_spec(
+            rounds,
+            series,
+            scale=scale,
+            perspective_labels=perspective_labels,
+            shown=shown,
+            height=height,
+        )
+    )
+
+
+def line_spec(
+    rounds: Sequence[str],
+    series: Mapping[str, Sequence[int | None]],
+    *,
+    scale: tuple[int, int],
+    perspective_labels: Mapping[str, str],
+    shown: Collection[str],
+    height: int = 200,
+) -> dict:
     """One small chart: a value (a domain, or the overall grade) over all rounds, one line per
     perspective. ``rounds`` are the x-axis labels (T0, T1, ...); a None is a gap in the line,
     and a value between two gaps still shows as a dot."""
@@ -156,7 +201,8 @@ def line_over_rounds(
             continue
         colour = PERSPECTIVE_COLOURS.get(perspective, TEXT)
         traces.append(
-            go.Scatter(
+            dict(
+                type="scatter",
                 x=list(rounds),
                 y=list(values),
                 mode="lines+markers",
@@ -189,17 +235,23 @@ def line_over_rounds(
             "fixedrange": True,
         },
     )
-    return go.Figure(data=traces, layout=layout)
+    return {"data": traces, "layout": layout}
 
 
 def _has_values(values: Mapping[str, int | None]) -> bool:
     return any(value is not None for value in values.values())
 
 
+@cache
+def _empty_template() -> dict:
+    # What Plotly makes of the template name "none"; plotly.js itself knows no names.
+    return pio.templates["none"].to_plotly_json()
+
+
 def _layout(height: int) -> dict:
     return {
         # The empty template keeps every figure small and independent of Plotly's defaults.
-        "template": "none",
+        "template": _empty_template(),
         "height": height,
         "autosize": True,
         "font": {"family": FONT, "size": 14, "color": TEXT},
