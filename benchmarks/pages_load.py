@@ -244,10 +244,34 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Server:
+    """A running gunicorn: its URL and the CPU time its processes have used so far."""
+
+    def __init__(self, url: str, pid: int):
+        self.url = url
+        self.pid = pid
+
+    def cpu_seconds(self) -> float:
+        """The master's and the workers' CPU time, workers already recycled included."""
+
+        def times(pid: int, children: bool) -> float:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            # utime, stime (, cutime, cstime): fields 14-17 of proc(5), counted from the state.
+            used = sum(int(f) for f in fields[11 : 15 if children else 13])
+            return used / os.sysconf("SC_CLK_TCK")
+
+        total = times(self.pid, children=True)
+        with contextlib.suppress(OSError):
+            for child in Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split():
+                with contextlib.suppress(OSError):
+                    total += times(int(child), children=True)
+        return total
+
+
 @contextlib.contextmanager
 def gunicorn(
     app: str, url: str, log: Path, workers: int | None, extra_path: str = ""
-) -> Iterator[str]:
+) -> Iterator[Server]:
     """Serve ``app`` with the repository's gunicorn.conf.py on a free loopback port."""
     port = free_port()
     env = dict(os.environ)
@@ -285,7 +309,7 @@ def gunicorn(
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"gunicorn did not answer; see {log}") from None
                 time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", process.pid)
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -547,22 +571,29 @@ def run(url: str, args: argparse.Namespace) -> dict:
     }
     results: dict = {"backend": name, "runs": {}}
 
-    def measure(base: str, label: str, paths: list[str], **extra) -> dict:
-        if args.warmup:
-            run_wrk(base, paths[::-1], **{**common, "duration": args.warmup}, name=label, **extra)
-        result = run_wrk(base, paths, **common, name=label, **extra)
+    def measure(server: Server, label: str, paths: list[str], warmup: bool = True, **extra):
+        if args.warmup and warmup:
+            run_wrk(
+                server.url, paths[::-1], **{**common, "duration": args.warmup}, name=label, **extra
+            )
+        cpu = server.cpu_seconds()
+        result = run_wrk(server.url, paths, **common, name=label, **extra)
+        # CPU time per request does not depend on what else the machine is doing.
+        result["cpu_ms"] = (server.cpu_seconds() - cpu) * 1000 / max(1, result["requests"])
         results["runs"][label] = result
         return result
 
-    with gunicorn("hello:app", url, log, args.workers, extra_path=str(ROOT / "benchmarks")) as base:
-        measure(base, "hello", ["/"])
+    hello_app = ("hello:app", url, log, args.workers)
+    with gunicorn(*hello_app, extra_path=str(ROOT / "benchmarks")) as server:
+        measure(server, "hello", ["/"])
 
-    with gunicorn("app:app", url, log, args.workers) as base:
+    with gunicorn("app:app", url, log, args.workers) as server:
+        base = server.url
         browser = log_in(base)
         page = browser.request("GET", fill_paths[0], headers={"Accept-Encoding": "identity"})[1]
         token = csrf_of(page)
         cookie = {"Cookie": browser.cookie_header()}
-        measure(base, "questionnaire GET", fill_paths, headers=cookie)
+        measure(server, "questionnaire GET", fill_paths, headers=cookie)
         # No warm-up for the POST (it would store answers): the GET run has warmed the workers.
         ids = list(drafts)
         before = count_answers(url, ids)
@@ -573,41 +604,46 @@ def run(url: str, args: argparse.Namespace) -> dict:
             "Accept": "application/json",
         }
         body = f"csrf_token={token}&answer=3&version=0"
-        result = run_wrk(
-            base,
+        result = measure(
+            server,
+            "answer POST",
             post_paths,
-            **common,
-            name="answer POST",
+            warmup=False,
             method="POST",
             headers=post_headers,
             body=body,
         )
-        results["runs"]["answer POST"] = result
         stored = count_answers(url, ids) - before
         result["stored"] = stored
         result["slots"] = len(post_paths)
-        measure(base, "report", report_paths, headers=cookie)
+        measure(server, "report", report_paths, headers=cookie)
 
         weight_browser = log_in(base)
         results["weight"] = [
             page_weight(weight_browser, fill_paths[-1]),
             page_weight(weight_browser, report_paths[0]),
         ]
+
+    # The machine may be busy with other work: "hello" once more, and the ratios use both.
+    with gunicorn(*hello_app, extra_path=str(ROOT / "benchmarks")) as server:
+        measure(server, "hello (again)", ["/"])
     return results
 
 
 def report(results: dict) -> None:
     runs = results["runs"]
-    hello = runs["hello"]["rps"]
+    hello = (runs["hello"]["rps"] + runs["hello (again)"]["rps"]) / 2
     print(f"\n[{results['backend']}] wrk, {ARGS.connections} connections, {ARGS.threads} threads")
+    print("x hello: against the mean of both hello runs; cpu ms: server CPU time per request")
     print(
-        f"{'run':<20}{'req/s':>9}{'x hello':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
+        f"{'run':<20}{'req/s':>9}{'x hello':>9}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
+        f"{'cpu ms':>9}{'errors':>8}"
     )
     for label, run in runs.items():
         ratio = run["rps"] / hello if hello else 0
         print(
             f"{label:<20}{run['rps']:>9.1f}{ratio:>9.0%}{run['p50_ms']:>9.1f}{run['p99_ms']:>9.1f}"
-            f"{run['max_ms']:>9.1f}{run['errors']:>8}"
+            f"{run['max_ms']:>9.1f}{run['cpu_ms']:>9.2f}{run['errors']:>8}"
             + (
                 f"   (status {run['status_errors']}, socket {run['socket_errors']})"
                 if run["errors"]
