@@ -25,7 +25,9 @@ from enum import StrEnum
 
 from flask import abort, has_request_context, make_response, render_template, request
 from sqlalchemy import event, false, insert
+from sqlalchemy.orm import ORMExecuteState, SessionTransaction
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, col, or_, select
 
 from wattelt import db
@@ -221,7 +223,40 @@ def log_access(
         for resident_id in ids
     ]
     if rows:
-        db.session().exec(insert(AccessLog), params=rows)  # type: ignore[call-overload]
+        # Written when the transaction commits (or before the log is read), not now: on SQLite
+        # the first write takes the database's single write lock until the commit, and the
+        # request would hold it while it renders its page. A rollback drops the rows, as before.
+        db.session().info.setdefault(_PENDING_LOG, []).extend(rows)
+
+
+#: ``Session.info`` key of the access-log rows not written yet (see :func:`log_access`).
+_PENDING_LOG = "wattelt.policy.access_log"
+
+
+def _write_log(session: Session) -> None:
+    rows = session.info.pop(_PENDING_LOG, None)
+    if rows:
+        session.execute(insert(AccessLog), rows)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_log_on_commit(session: Session) -> None:
+    _write_log(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _write_log_before_reading_it(state: ORMExecuteState) -> None:
+    # Whoever reads the log in the same transaction sees this request's rows, as before.
+    if state.session.info.get(_PENDING_LOG) and AccessLog.__table__ in find_tables(
+        state.statement, include_joins=True, include_aliases=True, include_crud=True
+    ):
+        _write_log(state.session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_unwritten_log(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the whole transaction, not a savepoint inside it
+        session.info.pop(_PENDING_LOG, None)
 
 
 def log_denied(user: User, resident_id: int | None, what: str) -> None:
