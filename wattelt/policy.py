@@ -25,9 +25,8 @@ from enum import StrEnum
 
 from flask import abort, has_request_context, make_response, render_template, request
 from sqlalchemy import event, false, insert
-from sqlalchemy.orm import ORMExecuteState, SessionTransaction
+from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql import Select
-from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, col, or_, select
 
 from wattelt import db
@@ -226,14 +225,20 @@ def log_access(
         # Written when the transaction commits (or before the log is read), not now: on SQLite
         # the first write takes the database's single write lock until the commit, and the
         # request would hold it while it renders its page. A rollback drops the rows, as before.
-        db.session().info.setdefault(_PENDING_LOG, []).extend(rows)
+        session = db.session()
+        # Tie the rows to the transaction (begin it if needed; no lock is taken by that), so
+        # any rollback from here on drops them.
+        session.connection()
+        session.info.setdefault(_PENDING_LOG, []).extend(rows)
 
 
 #: ``Session.info`` key of the access-log rows not written yet (see :func:`log_access`).
 _PENDING_LOG = "wattelt.policy.access_log"
 
 
-def _write_log(session: Session) -> None:
+def write_pending_log(session: Session) -> None:
+    """Write this transaction's access-log rows now. Code that reads the log calls this first,
+    so the rows of the request itself are part of what it reads."""
     rows = session.info.pop(_PENDING_LOG, None)
     if rows:
         session.execute(insert(AccessLog), rows)
@@ -241,16 +246,9 @@ def _write_log(session: Session) -> None:
 
 @event.listens_for(Session, "before_commit")
 def _write_log_on_commit(session: Session) -> None:
-    _write_log(session)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _write_log_before_reading_it(state: ORMExecuteState) -> None:
-    # Whoever reads the log in the same transaction sees this request's rows, as before.
-    if state.session.info.get(_PENDING_LOG) and AccessLog.__table__ in find_tables(
-        state.statement, include_joins=True, include_aliases=True, include_crud=True
-    ):
-        _write_log(state.session)
+    # Not when a savepoint is released: if the savepoint fails, the rows would go with it.
+    if not session.in_nested_transaction():
+        write_pending_log(session)
 
 
 @event.listens_for(Session, "after_transaction_end")
