@@ -523,6 +523,65 @@ def page_weight(browser: Browser, path: str) -> dict:
     return {"path": path, "total": sum(r["bytes"] for r in rows), "files": rows}
 
 
+# --- in one process ----------------------------------------------------------------------------
+
+
+def in_process(url: str, data: dict, count: int) -> dict:
+    """CPU milliseconds per request through Flask's test client, one request at a time, with the
+    production configuration: the cost of the app alone, without gunicorn, wrk or contention."""
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "ENVIRON": {
+                "WATTELT_ENV": "production",
+                "WATTELT_SECRET_KEY": secrets.token_urlsafe(48),
+                "WATTELT_DATABASE_URL": url,
+                "WATTELT_LOG_LEVEL": "WARNING",
+            },
+        }
+    )
+    client = app.test_client()
+    token = csrf_of(client.get("/login").data)
+    client.post("/login", data={"csrf_token": token, "email": COACH, "password": PASSWORD})
+    drafts = list(data["drafts"])
+    residents = data["residents"]
+    token = csrf_of(client.get(f"/measurements/{drafts[0]}/fill/resident/1").data)
+
+    def screen(i: int):
+        mid = drafts[i % len(drafts)]
+        return client.get(f"/measurements/{mid}/fill/resident/{1 + i % data['drafts'][mid]}")
+
+    def answer(i: int):
+        # The resident's last screen, again and again: the same user, so no conflict. (The load
+        # runs have counted their answers before this.)
+        mid = drafts[i % len(drafts)]
+        return client.post(
+            f"/measurements/{mid}/fill/resident/{data['drafts'][mid]}",
+            data={"csrf_token": token, "answer": "3", "version": "0"},
+            headers={"X-Wattelt-Autosave": "1"},
+        )
+
+    def report(i: int):
+        return client.get(f"/residents/{residents[i % len(residents)]}/report")
+
+    figures = {}
+    for label, call, n in (
+        ("questionnaire GET", screen, count),
+        ("answer POST", answer, count),
+        ("report", report, max(1, count // 5)),
+    ):
+        for i in range(3):  # warm: templates compiled, modules imported
+            call(i)
+        started = time.process_time()
+        for i in range(n):
+            response = call(i)
+            if response.status_code != 200:
+                raise RuntimeError(f"{label} gave {response.status_code} in process")
+        figures[label] = (time.process_time() - started) * 1000 / n
+    app.extensions["wattelt.engine"].dispose()
+    return figures
+
+
 # --- the whole run -----------------------------------------------------------------------------
 
 
@@ -627,6 +686,8 @@ def run(url: str, args: argparse.Namespace) -> dict:
             page_weight(weight_browser, report_paths[0]),
         ]
 
+    results["in_process"] = in_process(url, data, args.in_process)
+
     # The machine may be busy with other work: "hello" once more, and the ratios use both.
     with gunicorn(*hello_app, extra_path=str(ROOT / "benchmarks")) as server:
         measure(server, "hello (again)", ["/"])
@@ -653,6 +714,10 @@ def report(results: dict, args: argparse.Namespace) -> None:
                 else ""
             )
         )
+    print(
+        "in one process, CPU ms per request (test client, one at a time): "
+        + ", ".join(f"{label} {ms:.1f}" for label, ms in results["in_process"].items())
+    )
     post = runs["answer POST"]
     complete = post["saved"] <= post["stored"] <= post["sent"]
     print(
@@ -682,12 +747,16 @@ def main() -> None:
     parser.add_argument("--postgresql", help="a PostgreSQL URL to drop, create and use")
     parser.add_argument("--no-sqlite", action="store_true", help="skip SQLite")
     parser.add_argument("--quick", action="store_true", help="20 residents, 2 s runs")
+    parser.add_argument(
+        "--in-process", type=int, help="requests per URL through the test client (200)"
+    )
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON")
     args = parser.parse_args()
     quick = args.quick
     args.residents = args.residents or (20 if quick else 500)
     args.duration = args.duration or (2 if quick else 15)
     args.warmup = args.warmup if args.warmup is not None else (0 if quick else 3)
+    args.in_process = args.in_process or (10 if quick else 200)
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
     print(f"machine: {machine()}")

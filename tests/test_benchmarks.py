@@ -34,6 +34,8 @@ def test_pages_under_load_runs_without_errors_and_stores_every_answer():
         assert run["requests"] > 0 and run["rps"] > 0, label
         assert run["errors"] == 0, (label, run)
         assert 0 < run["p50_ms"] <= run["p99_ms"], label
+    assert set(results["in_process"]) == {"questionnaire GET", "answer POST", "report"}
+    assert all(ms > 0 for ms in results["in_process"].values())
     post = runs["answer POST"]
     assert post["saved"] > 0 and post["saved"] <= post["stored"] <= post["sent"]
     screen, report = results["weight"]
