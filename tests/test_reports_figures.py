@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import plotly.graph_objects as go
 import pytest
 from flask_babel import force_locale
 
@@ -132,6 +133,54 @@ def test_the_grade_line_uses_the_grade_scale():
     assert list(figure.data[0].y)[-1] == 8 and len(figure.data[0].x) == 10
     assert list(figure.layout.yaxis.tickvals) == [1, 4, 7, 10]
     assert figure.layout.yaxis.range == (0.6, 10.4)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        lambda: figures.radar_spec(
+            DOMAINS,
+            _rounds(5),
+            {
+                "resident": [{"money": n % 5 + 1, "housing": None, "friends": 3} for n in range(5)],
+                "coach": [{"money": 2, "housing": 2, "friends": 2}] * 5,
+                "network": [{"money": None, "housing": None, "friends": None}] * 5,
+            },
+            scale=(1, 5),
+            perspective_labels=LABELS,
+            shown=("resident", "coach"),
+        ),
+        lambda: figures.radar_spec(
+            DOMAINS,
+            ["T0"],
+            {"resident": [{"money": 1, "housing": 2, "friends": 3}]},
+            scale=(1, 5),
+            perspective_labels=LABELS,
+            shown=("resident",),
+        ),
+        lambda: figures.line_spec(
+            _rounds(4),
+            {"resident": [2, None, 3, 4], "coach": [3, 3, 3, 3], "network": [None] * 4},
+            scale=(1, 5),
+            perspective_labels=LABELS,
+            shown=("coach",),
+        ),
+        lambda: figures.line_spec(
+            _rounds(3),
+            {"resident": [5, 7, 8]},
+            scale=(1, 10),
+            perspective_labels=LABELS,
+            shown=("resident",),
+            height=260,
+        ),
+    ],
+)
+def test_the_page_draws_exactly_what_plotly_validates(spec):
+    # The report puts the plain specs on the page without building a go.Figure (it is slow);
+    # Plotly's validation must find nothing to reject or to change in them.
+    on_page = json.loads(str(figure_json(spec())))
+    validated = json.loads(figure_json(go.Figure(spec())))
+    assert on_page == validated
 
 
 def test_figure_json_cannot_close_its_script_element():

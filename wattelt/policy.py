@@ -24,7 +24,8 @@ from datetime import date
 from enum import StrEnum
 
 from flask import abort, has_request_context, make_response, render_template, request
-from sqlalchemy import false, insert
+from sqlalchemy import event, false, insert
+from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, or_, select
 
@@ -129,10 +130,42 @@ def is_responsible(session: Session, user: User | None, resident: Resident) -> b
     )
 
 
+#: ``Session.info`` key of the decisions already taken with that session (see :func:`can`).
+_DECISIONS = "wattelt.policy.decisions"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_decisions(session, *_args) -> None:
+    session.info.pop(_DECISIONS, None)
+
+
 def can(session: Session, user: User | None, action: Action, resident: Resident) -> bool:
-    """May ``user`` do ``action`` for ``resident``?"""
+    """May ``user`` do ``action`` for ``resident``?
+
+    One request asks this several times for the same resident (the view's check, then which
+    perspectives the user fills in, ...), each time with two queries. The answer is kept on the
+    session until it next writes, commits or rolls back, so a change of involvement or consent
+    is seen at once."""
     if user is None or not user.is_authenticated or not user.active:
         return False
+    key = (
+        user.id,
+        user.role,
+        user.organisation_id,
+        action,
+        resident.id,
+        resident.case_director_id,
+        resident.account_id,
+    )
+    decisions = session.info.setdefault(_DECISIONS, {})
+    if key not in decisions:
+        decisions[key] = _decide(session, user, action, resident)
+    return decisions[key]
+
+
+def _decide(session: Session, user: User, action: Action, resident: Resident) -> bool:
     role = user.role_enum
     if role is Role.COACH:
         if resident.case_director_id == user.id:
@@ -189,7 +222,39 @@ def log_access(
         for resident_id in ids
     ]
     if rows:
-        db.session().exec(insert(AccessLog), params=rows)  # type: ignore[call-overload]
+        # Written when the transaction commits (or before the log is read), not now: on SQLite
+        # the first write takes the database's single write lock until the commit, and the
+        # request would hold it while it renders its page. A rollback drops the rows, as before.
+        session = db.session()
+        # Tie the rows to the transaction (begin it if needed; no lock is taken by that), so
+        # any rollback from here on drops them.
+        session.connection()
+        session.info.setdefault(_PENDING_LOG, []).extend(rows)
+
+
+#: ``Session.info`` key of the access-log rows not written yet (see :func:`log_access`).
+_PENDING_LOG = "wattelt.policy.access_log"
+
+
+def write_pending_log(session: Session) -> None:
+    """Write this transaction's access-log rows now. Code that reads the log calls this first,
+    so the rows of the request itself are part of what it reads."""
+    rows = session.info.pop(_PENDING_LOG, None)
+    if rows:
+        session.execute(insert(AccessLog), rows)
+
+
+@event.listens_for(Session, "before_commit")
+def _write_log_on_commit(session: Session) -> None:
+    # Not when a savepoint is released: if the savepoint fails, the rows would go with it.
+    if not session.in_nested_transaction():
+        write_pending_log(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_unwritten_log(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the whole transaction, not a savepoint inside it
+        session.info.pop(_PENDING_LOG, None)
 
 
 def log_denied(user: User, resident_id: int | None, what: str) -> None:
@@ -205,13 +270,14 @@ def resident_or_404(user: User, resident_id: int, action: Action, what: str) -> 
     cannot be probed). Allowed access is logged as ``view`` or ``change``."""
     session = db.session()
     resident = session.get(Resident, resident_id)
-    if resident is not None and not can(session, user, action, resident):
+    allowed = resident is not None and can(session, user, action, resident)
+    if resident is not None and not allowed:
         if consent_missing(session, user, resident):
             code = resident.code
             log_denied(user, resident_id, what[:66] + " (no consent)")
             page = render_template("consent/missing.html", code=code)
             abort(make_response(page, 403))
-    if resident is None or not can(session, user, action, resident):
+    if resident is None or not allowed:
         log_denied(user, resident_id, what)
         abort(404)
     log_access(user, resident.id, "view" if action is Action.VIEW else "change", what)

@@ -231,9 +231,10 @@ def _touch(db: Session, measurement: Measurement) -> None:
 
 
 def remember_step(db: Session, measurement: Measurement, perspective: str, step: int) -> None:
+    # Written with the request's commit: flushing now would take SQLite's write lock early and
+    # hold it while the screen renders.
     setattr(measurement, f"{perspective}_step", step)
     db.add(measurement)
-    db.flush()
 
 
 def resume_step(measurement: Measurement, perspective: str) -> int:

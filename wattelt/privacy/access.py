@@ -11,6 +11,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
 from wattelt.models import AccessLog, Organisation, Resident, Role, User
+from wattelt.policy import write_pending_log
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Look:
 def who_looked(db: Session, resident: Resident, own_user_id: int, limit: int = 200) -> list[Look]:
     """Per day, organisation, role and kind of access, newest first; the resident's own visits
     are left out (they know those)."""
+    write_pending_log(db)
     day = func.date(AccessLog.at)
     # Seeing a code in a list, or reviewing the log, is told apart from looking at the data.
     kind = case(

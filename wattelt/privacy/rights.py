@@ -19,7 +19,7 @@ from wattelt.models import (
     User,
     utcnow,
 )
-from wattelt.policy import is_responsible, log_access
+from wattelt.policy import is_responsible, log_access, write_pending_log
 from wattelt.privacy.registry import areas
 
 EXPORT_FORMAT = "wattelt-export"
@@ -181,6 +181,7 @@ def inactive_residents(db: Session, months: int, user: User | None = None) -> li
     """Residents without any activity (registration, a measurement, a change) for ``months``,
     not erased and not already waiting for erasure. ``user``: only the residents they direct
     (admins and the command line see all)."""
+    write_pending_log(db)
     cutoff = retention_cutoff(months)
     query = select(Resident).where(
         col(Resident.created_at) < cutoff,

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from wattelt import db
 from wattelt.models import Resident, Role
-from wattelt.policy import Action, log_access, require_role, resident_or_404
+from wattelt.policy import Action, log_access, require_role, resident_or_404, write_pending_log
 from wattelt.privacy import access, bp
 from wattelt.privacy.forms import ACTION_LABELS, AccessLogFilterForm
 from wattelt.privacy.routes_consent import own_resident
@@ -29,6 +29,7 @@ def _review(resident: Resident | None = None):
         wanted.date_from = form.date_from.data
         wanted.date_to = form.date_to.data
     session = db.session()
+    write_pending_log(session)
     page = max(1, request.args.get("page", 1, type=int))
     rows = session.exec(
         access.review_query(current_user, wanted)

@@ -7,14 +7,21 @@ the perspectives on and off; traces of perspectives not in ``shown`` start invis
 
 The figures are drawn as static pictures (``staticPlot`` in the page's script): the numbers are
 in the table beside every chart, which is the accessible and precise version.
+
+Each figure exists twice: ``*_spec`` gives the plain dictionary plotly.js draws, and the function
+without the suffix wraps it in a ``go.Figure``. Building a ``go.Figure`` validates every property
+and costs milliseconds per chart; a report has sixteen charts, so the page puts the specs on the
+page as they are. The tests check that Plotly's validation leaves every spec unchanged.
 """
 
 from __future__ import annotations
 
 import textwrap
 from collections.abc import Collection, Mapping, Sequence
+from functools import cache
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 #: Per perspective its own line style, so the views differ in more than colour alone.
 DASHES = {"resident": "solid", "coach": "dash", "network": "dot"}
@@ -64,10 +71,27 @@ def radar(
     perspective_labels: Mapping[str, str],
     shown: Collection[str],
 ) -> go.Figure:
+    """The spider web as a figure (see :func:`radar_spec`)."""
+    return go.Figure(
+        radar_spec(
+            domains, rounds, scores, scale=scale, perspective_labels=perspective_labels, shown=shown
+        )
+    )
+
+
+def radar_spec(
+    domains: Sequence[tuple[str, str]],
+    rounds: Sequence[str],
+    scores: Scores,
+    *,
+    scale: tuple[int, int],
+    perspective_labels: Mapping[str, str],
+    shown: Collection[str],
+) -> dict:
     """The spider web: one axis per domain ``(key, title)``, one closed line per shown round and
     perspective. ``rounds`` are the legend names of all rounds (oldest first); ``scores`` has,
     per perspective, one mapping domain -> value per round."""
-    figure = go.Figure(layout=_layout(height=620))
+    traces = []
     keys = [key for key, _title in domains]
     theta = [wrap(title) for _key, title in domains]
     chosen = radar_rounds(len(rounds))
@@ -85,8 +109,9 @@ def radar(
             name = rounds[index]
             if several:
                 name = f"{name} · {perspective_labels.get(perspective, perspective)}"
-            figure.add_trace(
-                go.Scatterpolar(
+            traces.append(
+                dict(
+                    type="scatterpolar",
                     # Close the web by repeating the first domain at the end.
                     r=[*r, r[0]] if r else r,
                     theta=[*theta, theta[0]] if theta else theta,
@@ -109,7 +134,7 @@ def radar(
                 )
             )
     low, high = scale
-    figure.update_layout(
+    layout = _layout(height=620) | dict(
         polar={
             "radialaxis": {
                 "range": [0, high],
@@ -133,7 +158,7 @@ def radar(
         legend={"orientation": "h", "x": 0, "y": -0.08, "yanchor": "top"},
         margin={"l": 70, "r": 70, "t": 56, "b": 30},
     )
-    return figure
+    return {"data": traces, "layout": layout}
 
 
 def line_over_rounds(
@@ -145,16 +170,39 @@ def line_over_rounds(
     shown: Collection[str],
     height: int = 200,
 ) -> go.Figure:
+    """One small chart as a figure (see :func:`line_spec`)."""
+    return go.Figure(
+        line_spec(
+            rounds,
+            series,
+            scale=scale,
+            perspective_labels=perspective_labels,
+            shown=shown,
+            height=height,
+        )
+    )
+
+
+def line_spec(
+    rounds: Sequence[str],
+    series: Mapping[str, Sequence[int | None]],
+    *,
+    scale: tuple[int, int],
+    perspective_labels: Mapping[str, str],
+    shown: Collection[str],
+    height: int = 200,
+) -> dict:
     """One small chart: a value (a domain, or the overall grade) over all rounds, one line per
     perspective. ``rounds`` are the x-axis labels (T0, T1, ...); a None is a gap in the line,
     and a value between two gaps still shows as a dot."""
-    figure = go.Figure(layout=_layout(height=height))
+    traces = []
     for perspective, values in series.items():
         if all(value is None for value in values):
             continue
         colour = PERSPECTIVE_COLOURS.get(perspective, TEXT)
-        figure.add_trace(
-            go.Scatter(
+        traces.append(
+            dict(
+                type="scatter",
                 x=list(rounds),
                 y=list(values),
                 mode="lines+markers",
@@ -168,7 +216,7 @@ def line_over_rounds(
         )
     low, high = scale
     step = 1 if high - low <= 5 else 3
-    figure.update_layout(
+    layout = _layout(height=height) | dict(
         showlegend=False,
         margin={"l": 36, "r": 12, "t": 10, "b": 34},
         xaxis={
@@ -187,17 +235,23 @@ def line_over_rounds(
             "fixedrange": True,
         },
     )
-    return figure
+    return {"data": traces, "layout": layout}
 
 
 def _has_values(values: Mapping[str, int | None]) -> bool:
     return any(value is not None for value in values.values())
 
 
+@cache
+def _empty_template() -> dict:
+    # What Plotly makes of the template name "none"; plotly.js itself knows no names.
+    return pio.templates["none"].to_plotly_json()
+
+
 def _layout(height: int) -> dict:
     return {
         # The empty template keeps every figure small and independent of Plotly's defaults.
-        "template": "none",
+        "template": _empty_template(),
         "height": height,
         "autosize": True,
         "font": {"family": FONT, "size": 14, "color": TEXT},

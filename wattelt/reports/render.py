@@ -7,6 +7,9 @@ executes, so the Content-Security-Policy (``script-src 'self'``) allows it. Our 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+
 import plotly.graph_objects as go
 from markupsafe import Markup
 
@@ -14,6 +17,11 @@ from markupsafe import Markup
 _ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"})
 
 
-def figure_json(figure: go.Figure) -> Markup:
-    """The figure as JSON that is safe inside a ``<script type="application/json">`` element."""
-    return Markup(figure.to_json(validate=False).translate(_ESCAPES))
+def figure_json(figure: go.Figure | Mapping) -> Markup:
+    """The figure (or a figure's plain dictionary, as from ``figures.radar_spec``) as JSON that is
+    safe inside a ``<script type="application/json">`` element."""
+    if isinstance(figure, go.Figure):
+        text = figure.to_json(validate=False)
+    else:
+        text = json.dumps(figure, separators=(",", ":"))
+    return Markup(text.translate(_ESCAPES))

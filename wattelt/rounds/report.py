@@ -96,7 +96,7 @@ def build(history: History, shown: Sequence[str], language: str) -> dict:
         "chart-overview",
         _("Spider web of the latest measurement and the ones before it"),
         figure_json(
-            figures.radar(
+            figures.radar_spec(
                 [(d.key, d.title) for d in domains],
                 context["round_names"],
                 scores,
@@ -115,7 +115,7 @@ def build(history: History, shown: Sequence[str], language: str) -> dict:
         "chart-grade",
         _("%(grade)s per measurement", grade=questionnaire.grade.title.get(language)),
         figure_json(
-            figures.line_over_rounds(
+            figures.line_spec(
                 short,
                 {p: history.grades(p) for p in available},
                 scale=(questionnaire.grade.min, questionnaire.grade.max),
@@ -135,7 +135,7 @@ def build(history: History, shown: Sequence[str], language: str) -> dict:
                 f"chart-domain-{domain.key}",
                 domain.title,
                 figure_json(
-                    figures.line_over_rounds(
+                    figures.line_spec(
                         short, series, scale=scale, perspective_labels=labels, shown=shown
                     )
                 ),
