@@ -258,11 +258,16 @@ def run(url: str, n: int, repeat: int, rounds: int, seed: int) -> dict:
         floor = atom_queries(organisation_ids)
 
         def run_sql(statements: list[str]) -> None:
+            # Straight on the driver's cursor: rows as plain tuples, nothing converted.
             connection = session.connection()
-            for sql in session_settings(connection.dialect.name):
-                connection.exec_driver_sql(sql)
-            for sql in statements:
-                connection.exec_driver_sql(sql).fetchall()
+            cursor = connection.connection.driver_connection.cursor()
+            try:
+                for sql in [*session_settings(connection.dialect.name), *statements]:
+                    cursor.execute(sql)
+                    if cursor.description is not None:
+                        cursor.fetchall()
+            finally:
+                cursor.close()
 
         def raw() -> None:
             run_sql(floor)

@@ -48,7 +48,8 @@ class OutcomeResident(SQLModel, table=True):
     goals_set: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     goals_reached: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     gas_t_milli: int | None = None
-    refreshed_at: datetime = Field(default_factory=utcnow)
+    # Indexed: the newest refresh is part of the version that keeps cached figures honest.
+    refreshed_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 #: The residents' own wishes ("I want to work on this") at their first measurement: few rows of a

@@ -196,11 +196,14 @@ def rebuild(db: Session) -> None:
 
 
 def read(db: Session, organisation_ids: tuple[int, ...], kind: str, perspective: str = ""):
-    """The atoms of a scope: rows of (key, item, s0, s1, ...) with the real key values."""
-    columns = [col(getattr(OutcomeAtom, name)) for name in KEY]
+    """The atoms of a scope: rows of (the 7 parts of the key, item, s0, s1, ...), with "no
+    district" and "no age band" as NULL again."""
+    key = [col(getattr(OutcomeAtom, name)) for name in KEY]
+    key[1] = func.nullif(key[1], NO_ID)
+    key[2] = func.nullif(key[2], NO_BAND)
     query = (
         select(
-            *columns,
+            *key,
             col(OutcomeAtom.item),
             *(col(getattr(OutcomeAtom, f"s{i}")) for i in range(ATOM_SUMS)),
         )
@@ -209,17 +212,7 @@ def read(db: Session, organisation_ids: tuple[int, ...], kind: str, perspective:
         .where(col(OutcomeAtom.organisation_id).in_(organisation_ids))
         .where(col(OutcomeAtom.s0) > 0)
     )
-    rows = db.connection().execute(query).all()
-    return [
-        (
-            (
-                row[0],
-                None if row[1] == NO_ID else row[1],
-                None if row[2] == NO_BAND else row[2],
-                *row[3:7],
-            ),
-            row[7],
-            row[8:],
-        )
-        for row in rows
-    ]
+    result = db.connection().execute(query)
+    # Plain tuples straight from the driver: these rows need no conversion of types.
+    cursor = getattr(result, "cursor", None)
+    return cursor.fetchall() if cursor is not None else [tuple(row) for row in result]

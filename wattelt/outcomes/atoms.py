@@ -47,9 +47,10 @@ CHANGE_SUMS: Sequence[str] = (
 
 
 def _sums(rows, names: Sequence[str]) -> AtomSums:
+    """Rows of (key, item, s0, s1, ...) as atoms with the first ``len(names)`` sums."""
     width = len(names)
-    keys = [key for key, _item, _sums in rows]
-    values = np.array([sums[:width] for _key, _item, sums in rows], dtype=np.int64)
+    keys = [row[:7] for row in rows]
+    values = np.array([row[8 : 8 + width] for row in rows], dtype=np.int64)
     return AtomSums(names, keys, values.reshape(len(keys), width))
 
 
@@ -60,11 +61,19 @@ def resident_atoms(db, scope: Scope) -> AtomSums:
 
 def wish_atoms(db, scope: Scope) -> AtomSums:
     """Per atom and item: residents who said at their first measurement (in their own view)
-    that they want to work on it."""
-    found: dict[Key, dict[str, int]] = {}
-    for key, item, sums in read(db, scope.organisation_ids, "wishes", "resident"):
-        found.setdefault(key, {"n": 0})[item] = int(sums[0])
-    return AtomSums.from_mapping(found)
+    that they want to work on it (``n`` is left 0: the residents' blocks carry it)."""
+    rows = read(db, scope.organisation_ids, "wishes", "resident")
+    items = sorted({row[7] for row in rows})
+    column = {item: index + 1 for index, item in enumerate(items)}
+    position: dict[Key, int] = {}
+    for row in rows:
+        position.setdefault(row[:7], len(position))
+    values = np.zeros((len(position), len(items) + 1), dtype=np.int64)
+    if rows:
+        at = [position[row[:7]] for row in rows]
+        columns = [column[row[7]] for row in rows]
+        values[at, columns] = [row[8] for row in rows]
+    return AtomSums(["n", *items], list(position), values)
 
 
 def change_atoms(db, scope: Scope, perspective: str) -> dict[str, AtomSums]:
@@ -72,7 +81,7 @@ def change_atoms(db, scope: Scope, perspective: str) -> dict[str, AtomSums]:
     measurement (so measured at least twice): the sums behind every per-domain figure."""
     per_item: dict[str, list] = {}
     for row in read(db, scope.organisation_ids, "change", perspective):
-        per_item.setdefault(row[1], []).append(row)
+        per_item.setdefault(row[7], []).append(row)
     return {item: _sums(rows, CHANGE_SUMS) for item, rows in per_item.items()}
 
 

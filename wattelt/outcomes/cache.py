@@ -3,12 +3,12 @@
 Building the blocks is the expensive part of every figure (a few GROUP BY queries over the
 summary of rounds); the filters, the comparisons, the API and the exports all finish their
 numbers from the same blocks. So each worker keeps the blocks of the last few (scope,
-perspective, k) it computed, together with a *version* of the data: one cheap query for the
-number of rows and the newest change in every table the figures read. Any change that can alter
-a figure - a completed or corrected measurement, a new counting choice, changed details or an
-erasure (all of which refresh ``outcome_resident``), a goal set or changed, a goal scored -
-changes the version, and the next request builds the blocks anew. A withdrawn consent therefore
-still drops the resident from the very next figure.
+perspective, k) it computed, together with a *version* of the data: the number of residents in
+the summary and its newest refresh (one indexed query). Every change that can alter a figure - a
+completed or corrected measurement, a new counting choice, changed details, a goal set, changed
+or scored, an erasure - refreshes the resident's summary and so changes the version, and the
+next request builds the blocks anew. A withdrawn consent therefore still drops the resident from
+the very next figure.
 
 ``WATTELT_FIGURES_CACHE`` sets how many entries a worker keeps (0 turns the cache off).
 """
@@ -22,22 +22,17 @@ from collections.abc import Callable, Hashable
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from wattelt.models import Goal, GoalScore, OutcomeResident
+from wattelt.models import OutcomeResident
 
 
 def data_version(db: Session) -> tuple:
-    """Row counts and newest changes of the tables behind the figures, in one round trip."""
+    """The number of summarised residents and the newest refresh, in one cheap query.
 
-    def stamp(model, changed) -> list:
-        return [
-            select(func.count()).select_from(model).scalar_subquery(),
-            select(func.max(changed)).scalar_subquery(),
-        ]
-
+    Every figure is read from the sums per atom, which change only with a refresh of some
+    residents' summary (or a rebuild), and every refresh writes a new ``refreshed_at``; a
+    resident who leaves the summary changes the count."""
     query = select(
-        *stamp(OutcomeResident, col(OutcomeResident.refreshed_at)),
-        *stamp(Goal, col(Goal.updated_at)),
-        *stamp(GoalScore, col(GoalScore.scored_at)),
+        func.count(col(OutcomeResident.resident_id)), func.max(col(OutcomeResident.refreshed_at))
     )
     return tuple(db.connection().execute(query).one())
 

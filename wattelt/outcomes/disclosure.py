@@ -194,12 +194,18 @@ class AtomIndex:
             )
             self.codes.append(codes)
         self.values = [list(codes) for codes in self.codes]
+        # One integer per combination of codes (mixed radix; a given-up category is 0), so that
+        # grouping is a one-dimensional unique.
+        radix = [len(codes) + 1 for codes in self.codes]
         for dropped in LADDER:
             general = parts.copy()
             general[:, sorted(dropped)] = -1
+            combined = np.zeros(count, dtype=np.int64)
+            for position in range(7):
+                combined = combined * radix[position] + (general[:, position] + 1)
             if count:
                 _unique, first, inverse = np.unique(
-                    general, axis=0, return_index=True, return_inverse=True
+                    combined, return_index=True, return_inverse=True
                 )
             else:
                 first = inverse = np.zeros(0, dtype=np.int64)

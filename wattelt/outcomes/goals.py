@@ -86,10 +86,8 @@ def goal_atoms(db: Session, scope: Scope) -> tuple[AtomSums, AtomSums]:
     """Per atom: the goal sums (residents with a goal, goals set, goals reached) and the GAS
     sums (residents with a T-score, the sum of their T-scores in thousandths)."""
     rows = read(db, scope.organisation_ids, "goals")
-    goal_sums = AtomSums.from_rows(GOAL_SUMS, [(*key, *sums[:3]) for key, _item, sums in rows])
-    gas_sums = AtomSums.from_rows(
-        GAS_SUMS, [(*key, *sums[3:5]) for key, _item, sums in rows if sums[3]]
-    )
+    goal_sums = AtomSums.from_rows(GOAL_SUMS, [(*row[:7], *row[8:11]) for row in rows])
+    gas_sums = AtomSums.from_rows(GAS_SUMS, [(*row[:7], *row[11:13]) for row in rows if row[11]])
     return goal_sums, gas_sums
 
 

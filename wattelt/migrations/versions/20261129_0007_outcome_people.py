@@ -50,6 +50,9 @@ def upgrade() -> None:
             ["district_id"],
             ["id"],
         )
+        batch_op.create_index(
+            batch_op.f("ix_outcome_resident_refreshed_at"), ["refreshed_at"], unique=False
+        )
     with op.batch_alter_table("outcome_item", schema=None) as batch_op:
         batch_op.drop_index("ix_outcome_item_perspective_item")
     wishes = sa.text("perspective = 'resident' AND wants_to_work")
@@ -117,6 +120,7 @@ def downgrade() -> None:
             "ix_outcome_item_perspective_item", ["perspective", "item"], unique=False
         )
     with op.batch_alter_table("outcome_resident", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outcome_resident_refreshed_at"))
         batch_op.drop_constraint(
             batch_op.f("fk_outcome_resident_district_id_district"), type_="foreignkey"
         )
