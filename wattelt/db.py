@@ -129,12 +129,7 @@ def bulk_insert(db: Session, model: type[SQLModel], rows: list[dict]) -> None:
         connection.execute(table.insert(), rows)
         return
     names = list(rows[0])
-    defaults = {}
-    for column in table.columns:
-        if column.name in names or column.primary_key or column.default is None:
-            continue
-        default = column.default
-        defaults[column.name] = default.arg(None) if default.is_callable else default.arg
+    defaults = _defaults(table, names)
     columns = ", ".join(f'"{name}"' for name in [*names, *defaults])
     fill = list(defaults.values())
     raw = connection.connection.driver_connection
@@ -142,6 +137,17 @@ def bulk_insert(db: Session, model: type[SQLModel], rows: list[dict]) -> None:
         with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row([row[name] for name in names] + fill)
+
+
+def _defaults(table, given: list[str]) -> dict:
+    """The model defaults of the columns the rows leave out (as an INSERT would fill them)."""
+    defaults = {}
+    for column in table.columns:
+        if column.name in given or column.primary_key or column.default is None:
+            continue
+        default = column.default
+        defaults[column.name] = default.arg(None) if default.is_callable else default.arg
+    return defaults
 
 
 def bulk_insert_ids(db: Session, model: type[SQLModel], rows: list[dict]) -> list[int]:
@@ -170,12 +176,7 @@ def bulk_insert_ids(db: Session, model: type[SQLModel], rows: list[dict]) -> lis
 def _sqlite_bulk_insert(connection, table, rows: list[dict]) -> None:
     """One executemany on the driver's cursor."""
     names = list(rows[0])
-    defaults = {}
-    for column in table.columns:
-        if column.name in names or column.primary_key or column.default is None:
-            continue
-        default = column.default
-        defaults[column.name] = default.arg(None) if default.is_callable else default.arg
+    defaults = _defaults(table, names)
     columns = [*names, *defaults]
     # Column by column: each column's own bind processor (dates as SQLAlchemy stores them),
     # applied once per distinct value.
