@@ -42,16 +42,15 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import NullPool
 from sqlmodel import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_common import fresh_postgresql  # noqa: E402
 
 from wattelt import create_app, db, migrate  # noqa: E402
 from wattelt.api import tokens  # noqa: E402
-from wattelt.db import normalise_url  # noqa: E402
 from wattelt.demo.synth import synthesise  # noqa: E402
 from wattelt.models import OVERALL, Organisation, Role, User  # noqa: E402
 from wattelt.outcomes import atoms, service  # noqa: E402
@@ -197,17 +196,6 @@ def _check_same_sums(session, policymaker: User, queries: list[str]) -> None:
             raise RuntimeError(f"The raw SQL and the dashboard disagree on {what}.")
 
 
-def _fresh_postgresql(url: str) -> None:
-    parsed = make_url(normalise_url(url))
-    admin = create_engine(
-        parsed.set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
-    admin.dispose()
-
-
 def _median(function, repeat: int) -> float:
     function()  # warm-up: plans, caches, imports
     times = []
@@ -335,7 +323,7 @@ def main(argv: list[str] | None = None) -> list[tuple[str, dict]]:
             results.append(("sqlite", r))
             print(_line("sqlite", r), flush=True)
         if args.postgresql:
-            _fresh_postgresql(args.postgresql)
+            fresh_postgresql(args.postgresql)
             r = run(args.postgresql, n, args.repeat, args.rounds, args.seed)
             results.append(("postgresql", r))
             print(_line("postgresql", r), flush=True)

@@ -49,7 +49,9 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_common import fresh_postgresql  # noqa: E402
 from sqlalchemy import create_engine, func, insert, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.pool import NullPool  # noqa: E402
@@ -132,17 +134,6 @@ end
 
 
 # --- the database ------------------------------------------------------------------------------
-
-
-def fresh_postgresql(url: str) -> None:
-    parsed = make_url(normalise_url(url))
-    admin = create_engine(
-        parsed.set(database="postgres"), poolclass=NullPool, isolation_level="AUTOCOMMIT"
-    )
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
-    admin.dispose()
 
 
 def seed(url: str, residents: int) -> dict:

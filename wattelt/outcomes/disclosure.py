@@ -246,7 +246,6 @@ class BlockSet(Sequence[Block]):
         self.stage = stage  # per atom: the step of the ladder that placed it (for the order)
         self.sums = sums  # blocks x names
         self._blocks: list[Block] | None = None
-        self._columns: list[tuple[dict, np.ndarray]] | None = None
         self._periods: tuple[list[tuple], np.ndarray] | None = None
 
     @classmethod
@@ -305,58 +304,11 @@ class BlockSet(Sequence[Block]):
             self.index,
         )
 
-    def _prepare(self) -> None:
-        columns = []
-        for position in range(7):
-            codes: dict = {}
-            column = np.fromiter(
-                (
-                    -1 if key[position] is ANY else codes.setdefault(key[position], len(codes))
-                    for key in self.keys
-                ),
-                dtype=np.int64,
-                count=len(self.keys),
-            )
-            columns.append((codes, column))
-        self._columns = columns
-        pairs: dict[tuple, int] = {}
-        period_codes = np.fromiter(
-            (
-                pairs.setdefault(
-                    (
-                        None if key[YEAR] is ANY else key[YEAR],
-                        None if key[QUARTER] is ANY else key[QUARTER],
-                    ),
-                    len(pairs),
-                )
-                for key in self.keys
-            ),
-            dtype=np.int64,
-            count=len(self.keys),
-        )
-        self._periods = (list(pairs), period_codes)
-
     def mask(self, filters: Filters) -> np.ndarray:
         """Which blocks lie wholly inside the filtered population."""
-        if self.parts is not None and self.index is not None:
-            return self._mask_by_codes(filters, self.parts, self.index)
-        if self._columns is None:
-            self._prepare()
-        columns, (pairs, period_codes) = self._columns, self._periods  # type: ignore[misc]
-        mask = np.ones(len(self.keys), dtype=bool)
-        for position, value in _checks(filters):
-            codes, column = columns[position]  # type: ignore[index]
-            code = codes.get(value)
-            if code is None:
-                return np.zeros(len(self.keys), dtype=bool)
-            mask &= column == code
-        if filters.period is not None and pairs:
-            period = filters.period
-            inside_period = np.array([period.contains(y, q) for y, q in pairs], dtype=bool)
-            mask &= inside_period[period_codes]
-        return mask
-
-    def _mask_by_codes(self, filters: Filters, parts: np.ndarray, index: AtomIndex) -> np.ndarray:
+        parts, index = self.parts, self.index
+        if parts is None or index is None:  # no blocks at all
+            return np.zeros(len(self.keys), dtype=bool)
         mask = np.ones(len(parts), dtype=bool)
         for position, value in _checks(filters):
             code = index.codes[position].get(value)

@@ -12,8 +12,8 @@ consent drops the resident from the very next figure.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select
-from sqlmodel import col, select
+from sqlalchemy import ColumnElement
+from sqlmodel import col
 
 from wattelt.models import OutcomeResident
 
@@ -21,8 +21,3 @@ from wattelt.models import OutcomeResident
 def countable() -> ColumnElement[bool]:
     """A condition on ``outcome_resident``: this resident may be counted."""
     return col(OutcomeResident.counted).is_(True)
-
-
-def countable_residents() -> Select:
-    """A SELECT of the ids of the residents that may be counted."""
-    return select(col(OutcomeResident.resident_id)).where(countable())
