@@ -63,3 +63,21 @@ def test_dutch_differs_from_the_source(client):
     page = client.get("/").get_data(as_text=True)
     assert "Wat telt voor jou?" in page
     assert "What counts for you?" not in page
+
+
+def test_wtforms_own_messages_follow_each_requests_language(app):
+    """WTForms' built-in messages come from its catalogue, loaded once per language and kept:
+    a Dutch request and an English one in the same worker each get their own."""
+    from wattelt.measurements.forms import CorrectionForm
+
+    seen = {}
+    for language in ("nl", "en", "nl"):
+        with app.test_request_context(
+            f"/?lang={language}", method="POST", data={"answer": "no such answer"}
+        ):
+            form = CorrectionForm(meta={"csrf": False})
+            form.answer.choices = [("1", "1"), ("2", "2")]
+            form.validate()
+            seen.setdefault(language, set()).add(" ".join(form.answer.errors))
+    assert seen["nl"] == {"Ongeldige keuze."}
+    assert seen["en"] == {"Not a valid choice."}

@@ -6,14 +6,17 @@ when missing or older than their source, so a new install shows translated pages
 
 from __future__ import annotations
 
+import functools
 import logging
 from pathlib import Path
 
+from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, g, request, session
+from flask import Flask, Request, current_app, g, request, session
 from flask_babel import format_date, get_locale
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 from wattelt.extensions import babel
 
@@ -54,7 +57,23 @@ def compile_catalogues(directory: Path, force: bool = False) -> list[Path]:
     return written
 
 
+@functools.lru_cache(maxsize=16)
+def _wtforms_catalogue(locale: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WatteltRequest(Request):
+    """Flask-WTF reads WTForms' own messages (e.g. "Not a valid choice") from disk again for
+    every request with a form, unless the request already has them as
+    ``wtforms_translations``; this request hands it the catalogue loaded once per language."""
+
+    @functools.cached_property
+    def wtforms_translations(self) -> support.Translations:
+        return _wtforms_catalogue(str(get_locale()))
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = WatteltRequest
     compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["format_date"] = format_date
