@@ -16,9 +16,9 @@ For every size and database it builds a fresh database with the migrations, fill
   ``compare``: the comparison of organisations, cold; ``API``: a whole
   ``GET /api/v1/domains`` request with a bearer token through the app, cold;
 * ``raw SQL``: the best hand-written SQL for the same sums per atom (residents, wishes, change
-  per domain and grade, goals and GAS T-scores) and the filter options: reading the sums the
-  database keeps per atom (``outcome_atom``), only fetched - the floor any implementation must
-  pay; ``ratio`` = dashboard / raw SQL;
+  per domain and grade, goals and GAS T-scores): reading the sums the database keeps per atom
+  (``outcome_atom``), only fetched - the floor any implementation must pay (the filter options
+  come from the same atoms); ``ratio`` = dashboard / raw SQL;
 * ``grouping SQL``: the same sums grouped from the per-resident summary at request time, as
   the dashboard did before the sums per atom were kept (and as a check: the script stops when
   these sums differ from the dashboard's);
@@ -63,7 +63,8 @@ TODAY = date(2026, 11, 29)
 
 
 def atom_queries(organisation_ids: list[int]) -> list[str]:
-    """Hand-written SQL reading the sums the database keeps per atom, and the periods."""
+    """Hand-written SQL reading the sums the database keeps per atom (the filter options need
+    no query of their own: the periods start at the first year among these atoms)."""
     ids = ", ".join(str(int(i)) for i in organisation_ids)
     key = (
         "organisation_id, district_id, age_band, year, quarter, questionnaire_key, "
@@ -77,7 +78,6 @@ def atom_queries(organisation_ids: list[int]) -> list[str]:
         f"SELECT {key}, item, {sums} FROM outcome_atom "
         f"WHERE kind = 'change' AND perspective = 'resident' AND {where}",
         f"SELECT {key}, s0, s1, s2, s3, s4 FROM outcome_atom WHERE kind = 'goals' AND {where}",
-        f"SELECT MIN(baseline_year) FROM outcome_resident WHERE organisation_id IN ({ids})",
     ]
 
 

@@ -350,3 +350,47 @@ def test_blocks_match_the_plain_python_reference(atom_sums, k):
     ]
     for filters in lattice:
         assert published(fast, filters) == reference_published(slow, filters), filters
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    families=st.lists(
+        st.dictionaries(
+            _keys,
+            st.fixed_dictionaries(
+                {"n": st.integers(min_value=0, max_value=14), "sum": st.integers(-50, 50)}
+            ),
+            max_size=40,
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+    k=st.integers(min_value=5, max_value=12),
+)
+def test_blocks_of_several_families_at_once_equal_each_family_alone(families, k):
+    """The dashboard makes the blocks of every life domain in one go; each domain must get
+    exactly the blocks it gets alone."""
+    import numpy as np
+
+    from wattelt.outcomes.disclosure import AtomIndex, AtomSums, blocks_of_families
+
+    index = AtomIndex([key for family in families for key in family])
+    together = blocks_of_families(
+        ("n", "sum"),
+        [
+            (
+                index.ids(list(family)),
+                AtomSums.from_mapping(family).values
+                if family
+                else np.zeros((0, 2), dtype=np.int64),
+            )
+            for family in families
+        ],
+        k,
+        index,
+    )
+    for family, blocks in zip(families, together, strict=True):
+        alone = make_blocks(family, k)
+        assert [(b.key, b.atoms, b.sums) for b in blocks] == [
+            (b.key, b.atoms, b.sums) for b in alone
+        ]

@@ -12,13 +12,14 @@ from wattelt.demo.population import Spread, add_population
 from wattelt.goals.services import goal_domains, update_goal
 from wattelt.models import Goal, OutcomeAtom, OutcomeResident, Resident, Role
 from wattelt.outcomes import summary
+from wattelt.outcomes.atom_table import VERSION_KIND
 from wattelt.residents.services import update_details
 
 from helpers.outcomes import populate
 
 
 def _atoms(db_session) -> list[tuple]:
-    rows = db_session.exec(select(OutcomeAtom)).all()
+    rows = db_session.exec(select(OutcomeAtom).where(OutcomeAtom.kind != VERSION_KIND)).all()
     return sorted(tuple(getattr(row, name) for name in OutcomeAtom.model_fields) for row in rows)
 
 

@@ -94,3 +94,19 @@ def test_the_cache_can_be_turned_off(database_url, db_session):
             assert service._cache().size == 0
     finally:
         _close_app(app)
+
+
+def test_every_refresh_raises_the_version(app, db_session, chain):
+    """The version is a counter raised in the refresh's own transaction, not a timestamp: a
+    refresh that began before the newest one but commits after it still changes it."""
+    from wattelt.outcomes import summary
+    from wattelt.outcomes.cache import data_version
+
+    with app.app_context():
+        before = data_version(db_session)
+        resident_id = db_session.exec(select(OutcomeResident.resident_id)).first()
+        summary.refresh(db_session, [resident_id])
+        after = data_version(db_session)
+        assert after == before + 1
+        summary.rebuild(db_session)
+        assert data_version(db_session) == after + 1

@@ -98,7 +98,8 @@ class OutcomeAtom(SQLModel, table=True):
 
     ``kind`` says what the sums ``s0``.. are (``wattelt.outcomes.atoms.ATOM_KINDS``); ``s0`` is
     always the number of residents. Categories a resident does not have are stored as -1 (no
-    organisation or district) and '' (no age band), so that the key has no NULLs."""
+    organisation or district) and '' (no age band), so that the key has no NULLs. One row of
+    kind ``version`` is no atom: it counts the refreshes, for the figures' cache."""
 
     __tablename__ = "outcome_atom"
     __table_args__ = (

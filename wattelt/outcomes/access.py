@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, select
 
-from wattelt.models import Chain, District, Organisation, OutcomeResident, Role, User
+from wattelt.models import Chain, District, Organisation, Role, User
 from wattelt.outcomes.atoms import Scope
 from wattelt.outcomes.dimensions import Options
 from wattelt.questionnaires.loader import registry
@@ -72,16 +72,12 @@ def view_for(db: Session, user: User, language: str = "nl") -> View:
     )
 
 
-def period_keys(db: Session, scope: Scope, today: date | None = None) -> list[str]:
+def period_keys(first_year: int | None, today: date | None = None) -> list[str]:
     """Years and quarters a period filter can take: from the first year with a first
-    measurement in the scope (at most ten years back) to this year, newest first."""
+    measurement counted in the scope's figures (at most ten years back) to this year, newest
+    first."""
     today = today or date.today()
-    first = db.exec(
-        select(func.min(col(OutcomeResident.baseline_year))).where(
-            col(OutcomeResident.organisation_id).in_(scope.organisation_ids)
-        )
-    ).one()
-    start = max(first or today.year, today.year - 10)
+    start = max(first_year or today.year, today.year - 10)
     keys: list[str] = []
     for year in range(today.year, start - 1, -1):
         keys.append(str(year))

@@ -15,6 +15,8 @@ Kinds of rows (``s0`` is always the number of residents):
 * ``wishes`` (per item, the resident's own view): s0 residents who want to work on it;
 * ``goals``: s0 residents with a goal, s1 goals set, s2 reached, s3 residents with a GAS
   T-score, s4 the sum of their T-scores in thousandths.
+
+One more row, of kind ``version``, is no atom: its s0 counts the refreshes (``bump_version``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,10 @@ KEY = (
 COLUMNS = ["kind", "perspective", "item", *KEY, *(f"s{i}" for i in range(ATOM_SUMS))]
 NO_ID = -1  # no organisation or district
 NO_BAND = ""  # no age band
+#: Not an atom: one row whose ``s0`` every refresh raises in its own transaction, so that the
+#: figures' cache (``wattelt.outcomes.cache``) sees every change as soon as it is committed. It
+#: is also taken first, so refreshes touching the same atoms queue instead of deadlocking.
+VERSION_KIND = "version"
 
 
 def _key():
@@ -183,29 +189,69 @@ def add(db: Session, resident_ids: list[int], sign: int) -> None:
         db.exec(statement)  # type: ignore[call-overload]
 
 
+def bump_version(db: Session) -> None:
+    """Raise the version of the sums (see ``VERSION_KIND``), in the caller's transaction."""
+    table = OutcomeAtom.__table__  # type: ignore[attr-defined]
+    dialect = db.get_bind().dialect.name
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    row = {name: 0 for name in COLUMNS}
+    row.update(
+        kind=VERSION_KIND,
+        perspective="",
+        item="",
+        organisation_id=NO_ID,
+        district_id=NO_ID,
+        age_band=NO_BAND,
+        questionnaire_key="",
+        s0=1,
+    )
+    statement = make(table).values(**row)
+    statement = statement.on_conflict_do_update(
+        index_elements=["kind", "perspective", "item", *KEY], set_={"s0": table.c.s0 + 1}
+    )
+    db.exec(statement)  # type: ignore[call-overload]
+
+
+def version(db: Session) -> int:
+    """The version of the sums: raised by every refresh (0 before the first)."""
+    found = db.connection().execute(
+        select(col(OutcomeAtom.s0)).where(col(OutcomeAtom.kind) == VERSION_KIND)
+    )
+    return int(found.scalar() or 0)
+
+
 def drop_empty(db: Session) -> None:
     """Atoms whose last resident left (the partial index finds them)."""
     db.exec(delete(OutcomeAtom).where(col(OutcomeAtom.s0) == 0))  # type: ignore[call-overload]
 
 
 def rebuild(db: Session) -> None:
-    db.exec(delete(OutcomeAtom))  # type: ignore[call-overload]
+    db.exec(delete(OutcomeAtom).where(col(OutcomeAtom.kind) != VERSION_KIND))  # type: ignore[call-overload]
     table = OutcomeAtom.__table__  # type: ignore[attr-defined]
     for query in _selects(None, 1):
         db.exec(table.insert().from_select(COLUMNS, query))  # type: ignore[call-overload]
 
 
-def read(db: Session, organisation_ids: tuple[int, ...], kind: str, perspective: str = ""):
-    """The atoms of a scope: rows of (the 7 parts of the key, item, s0, s1, ...), with "no
-    district" and "no age band" as NULL again."""
+def read(
+    db: Session,
+    organisation_ids: tuple[int, ...],
+    kind: str,
+    perspective: str = "",
+    sums: int = ATOM_SUMS,
+    raw: bool = False,
+):
+    """The atoms of a scope: rows of (the 7 parts of the key, item, s0, s1, ... up to ``sums``
+    sums), with "no district" and "no age band" as NULL again (``raw``: as ``NO_ID`` and
+    ``NO_BAND``, as stored)."""
     key = [col(getattr(OutcomeAtom, name)) for name in KEY]
-    key[1] = func.nullif(key[1], NO_ID)
-    key[2] = func.nullif(key[2], NO_BAND)
+    if not raw:
+        key[1] = func.nullif(key[1], NO_ID)
+        key[2] = func.nullif(key[2], NO_BAND)
     query = (
         select(
             *key,
             col(OutcomeAtom.item),
-            *(col(getattr(OutcomeAtom, f"s{i}")) for i in range(ATOM_SUMS)),
+            *(col(getattr(OutcomeAtom, f"s{i}")) for i in range(sums)),
         )
         .where(col(OutcomeAtom.kind) == kind)
         .where(col(OutcomeAtom.perspective) == perspective)

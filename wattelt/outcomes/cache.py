@@ -1,14 +1,14 @@
 """The blocks of a scope, kept between requests while the data behind them is unchanged.
 
-Building the blocks is the expensive part of every figure (a few GROUP BY queries over the
-summary of rounds); the filters, the comparisons, the API and the exports all finish their
-numbers from the same blocks. So each worker keeps the blocks of the last few (scope,
-perspective, k) it computed, together with a *version* of the data: the number of residents in
-the summary and its newest refresh (one indexed query). Every change that can alter a figure - a
-completed or corrected measurement, a new counting choice, changed details, a goal set, changed
-or scored, an erasure - refreshes the resident's summary and so changes the version, and the
-next request builds the blocks anew. A withdrawn consent therefore still drops the resident from
-the very next figure.
+Building the blocks is the expensive part of every figure (reading the sums per atom and
+dividing them into blocks); the filters, the comparisons, the API and the exports all finish
+their numbers from the same blocks. So each worker keeps the blocks of the last few (scope,
+perspective, k) it computed, together with a *version* of the data: a number that every refresh
+of the summary raises in its own transaction (one row, read by its key). Every change that can
+alter a figure - a completed or corrected measurement, a new counting choice, changed details, a
+goal set, changed or scored, an erasure - refreshes the resident's summary and so changes the
+version, and the next request builds the blocks anew. A withdrawn consent therefore still drops
+the resident from the very next figure.
 
 ``WATTELT_FIGURES_CACHE`` sets how many entries a worker keeps (0 turns the cache off).
 """
@@ -19,22 +19,16 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from wattelt.models import OutcomeResident
+from wattelt.outcomes import atom_table
 
 
-def data_version(db: Session) -> tuple:
-    """The number of summarised residents and the newest refresh, in one cheap query.
-
-    Every figure is read from the sums per atom, which change only with a refresh of some
-    residents' summary (or a rebuild), and every refresh writes a new ``refreshed_at``; a
-    resident who leaves the summary changes the count."""
-    query = select(
-        func.count(col(OutcomeResident.resident_id)), func.max(col(OutcomeResident.refreshed_at))
-    )
-    return tuple(db.connection().execute(query).one())
+def data_version(db: Session) -> int:
+    """The version of the sums per atom (one row, read by its key): every refresh of some
+    residents' summary raises it in its own transaction, so it changes exactly when the sums
+    behind the figures may have changed, as soon as that change is committed."""
+    return atom_table.version(db)
 
 
 class BlocksCache:

@@ -138,17 +138,6 @@ class AtomSums:
         self.values = values.reshape(len(keys), len(self.names)).astype(np.int64, copy=False)
 
     @classmethod
-    def from_rows(cls, names: Sequence[str], rows: Iterable[Sequence]) -> AtomSums:
-        """From rows of (the 7 parts of the key, then the sums in the order of ``names``)."""
-        keys: list[Key] = []
-        values: list[Sequence] = []
-        for row in rows:
-            keys.append(tuple(row[:7]))
-            values.append(row[7:])
-        array = np.array(values, dtype=np.float64).reshape(len(keys), len(names))
-        return cls(names, keys, np.nan_to_num(array).astype(np.int64))  # NULL sums are 0
-
-    @classmethod
     def from_mapping(cls, atoms: Mapping[Key, Mapping[str, int]]) -> AtomSums:
         names = ["n"]
         for sums in atoms.values():
@@ -173,27 +162,31 @@ class AtomIndex:
     same atoms)."""
 
     def __init__(self, keys: Iterable[Key]) -> None:
-        self.keys: list[Key] = sorted(set(keys), key=_order)
-        self.position = {key: index for index, key in enumerate(self.keys)}
-        #: Per step of the ladder: each atom's group, and each group's (generalised) key.
-        #: Groups are numbered in the order of their first atom.
-        self.groups: list[np.ndarray] = []
-        self.group_keys: list[list[Key]] = []
-        count = len(self.keys)
-        parts = np.empty((count, 7), dtype=np.int64)
-        #: Per category: each value's code (a block that gave the category up has -1).
+        unique = list(set(keys))
+        #: Per category: its values in canonical order (``_part_order``), and each one's code.
+        self.values: list[list] = []
         self.codes: list[dict] = []
-        #: Per step of the ladder: each group's categories as codes.
-        self.group_parts: list[np.ndarray] = []
         for position in range(7):
-            codes: dict = {}
+            found = sorted({key[position] for key in unique}, key=_part_order)
+            self.values.append(found)
+            self.codes.append({value: code for code, value in enumerate(found)})
+        parts = np.zeros((len(unique), 7), dtype=np.int64)
+        for position, column in enumerate(zip(*unique, strict=True)):
             parts[:, position] = np.fromiter(
-                (codes.setdefault(key[position], len(codes)) for key in self.keys),
-                dtype=np.int64,
-                count=count,
+                map(self.codes[position].__getitem__, column), dtype=np.int64, count=len(unique)
             )
-            self.codes.append(codes)
-        self.values = [list(codes) for codes in self.codes]
+        # Sorting by the codes, category by category, is sorting by ``_order``.
+        order = np.lexsort(parts.T[::-1]) if len(unique) else np.zeros(0, dtype=np.int64)
+        self.keys: list[Key] = [unique[i] for i in order.tolist()]
+        self._position: dict[Key, int] | None = None
+        count = len(self.keys)
+        parts = parts[order]
+        #: Per step of the ladder: each atom's group, each group's categories as codes (-1: given
+        #: up) and its (generalised) key. Groups are numbered in the order of their first atom.
+        self.groups: list[np.ndarray] = []
+        self.group_parts: list[np.ndarray] = []
+        self._group_first: list[np.ndarray] = []  # each group's first atom
+        self._group_keys: dict[tuple[int, int], Key] = {}
         # One integer per combination of codes (mixed radix; a given-up category is 0), so that
         # grouping is a one-dimensional unique.
         radix = [len(codes) + 1 for codes in self.codes]
@@ -214,12 +207,33 @@ class AtomIndex:
             number[order] = np.arange(len(order))
             self.groups.append(number[inverse.reshape(-1)])
             self.group_parts.append(general[first[order]])
-            self.group_keys.append(
-                [generalise(self.keys[index], dropped) for index in first[order].tolist()]
-            )
+            self._group_first.append(first[order])
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def group_key(self, step: int, group: int) -> Key:
+        """The (generalised) key of a group at a step of the ladder; past the last step: the
+        key that keeps no category."""
+        found = self._group_keys.get((step, group))
+        if found is None:
+            if step >= len(LADDER):
+                found = generalise(self.keys[0], LADDER[-1])
+            else:
+                atom = int(self._group_first[step][group])
+                found = generalise(self.keys[atom], LADDER[step])
+            self._group_keys[(step, group)] = found
+        return found
+
+    @property
+    def position(self) -> dict[Key, int]:
+        if self._position is None:
+            self._position = {key: index for index, key in enumerate(self.keys)}
+        return self._position
 
     def ids(self, keys: Sequence[Key]) -> np.ndarray:
-        return np.fromiter((self.position[key] for key in keys), dtype=np.int64, count=len(keys))
+        """Each key's atom in this index (every key must be one of its atoms)."""
+        return np.fromiter(map(self.position.__getitem__, keys), dtype=np.int64, count=len(keys))
 
 
 class BlockSet(Sequence[Block]):
@@ -229,8 +243,8 @@ class BlockSet(Sequence[Block]):
     def __init__(
         self,
         names: tuple[str, ...],
-        keys: list[Key],
-        atom_keys: list[Key],
+        keys: list[Key] | tuple[np.ndarray, np.ndarray],
+        atom_ids: np.ndarray,
         block_of: np.ndarray,
         stage: np.ndarray,
         sums: np.ndarray,
@@ -240,8 +254,10 @@ class BlockSet(Sequence[Block]):
         self.names = names
         self.parts = parts  # blocks x 7 category codes of ``index`` (-1: given up)
         self.index = index
-        self.keys = keys
-        self.atom_keys = atom_keys  # in canonical order
+        #: The blocks' keys, or per block its (step of the ladder, group) to make them from.
+        self._keys = keys
+        self.count = len(keys) if isinstance(keys, list) else len(keys[0])
+        self.atom_ids = atom_ids  # the atoms (in ``index``), in canonical order
         self.block_of = block_of  # per atom: its block
         self.stage = stage  # per atom: the step of the ladder that placed it (for the order)
         self.sums = sums  # blocks x names
@@ -251,7 +267,25 @@ class BlockSet(Sequence[Block]):
     @classmethod
     def empty(cls, names: tuple[str, ...]) -> BlockSet:
         nothing = np.zeros(0, dtype=np.int64)
-        return cls(names, [], [], nothing, nothing, np.zeros((0, len(names)), dtype=np.int64))
+        return cls(names, [], nothing, nothing, nothing, np.zeros((0, len(names)), dtype=np.int64))
+
+    @property
+    def keys(self) -> list[Key]:
+        if not isinstance(self._keys, list):
+            steps, groups = self._keys
+            index = self.index
+            assert index is not None
+            self._keys = [
+                index.group_key(step, group)
+                for step, group in zip(steps.tolist(), groups.tolist(), strict=True)
+            ]
+        return self._keys
+
+    @property
+    def atom_keys(self) -> list[Key]:
+        if self.index is None:
+            return []
+        return [self.index.keys[i] for i in self.atom_ids.tolist()]
 
     # The blocks as objects, for tests and tools; the figures use the arrays.
     def _materialise(self) -> list[Block]:
@@ -259,14 +293,15 @@ class BlockSet(Sequence[Block]):
             blocks = [Block(key) for key in self.keys]
             for row, block in zip(self.sums.tolist(), blocks, strict=True):
                 block.sums = dict(zip(self.names, row, strict=True))
-            order = np.lexsort((np.arange(len(self.atom_keys)), self.stage))
+            atom_keys = self.atom_keys
+            order = np.lexsort((np.arange(len(atom_keys)), self.stage))
             for index in order.tolist():
-                blocks[int(self.block_of[index])].atoms.append(self.atom_keys[index])
+                blocks[int(self.block_of[index])].atoms.append(atom_keys[index])
             self._blocks = blocks
         return self._blocks
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return self.count
 
     def __getitem__(self, index):  # type: ignore[override]
         return self._materialise()[index]
@@ -283,20 +318,33 @@ class BlockSet(Sequence[Block]):
 
     def with_sums(self, atoms: AtomSums) -> BlockSet:
         """The same blocks carrying other sums of the same atoms (``n`` stays the blocks')."""
-        names = ("n", *(name for name in atoms.names if name != "n"))
-        per_atom = np.zeros((len(self.atom_keys), len(names)), dtype=np.int64)
-        position = {key: index for index, key in enumerate(self.atom_keys)}
-        found = np.array([position.get(key, -1) for key in atoms.keys], dtype=np.int64)
-        keep = found >= 0
-        columns = [atoms.names.index(name) for name in names[1:]]
-        if keep.any() and columns:
-            per_atom[found[keep], 1:] = atoms.values[keep][:, columns]
-        sums = _sum_by_block(self.block_of, per_atom, len(self.keys))
+        if self.index is None:
+            ids = np.full(len(atoms.keys), -1, dtype=np.int64)
+        else:
+            position = self.index.position
+            ids = np.fromiter(
+                (position.get(key, -1) for key in atoms.keys), dtype=np.int64, count=len(atoms)
+            )
+        return self.with_values(atoms.names, ids, atoms.values)
+
+    def with_values(self, names: Sequence[str], ids: np.ndarray, values: np.ndarray) -> BlockSet:
+        """The same blocks carrying other sums (columns ``names``) of atoms of the index given
+        by ``ids`` (-1 or atoms outside these blocks are left out); ``n`` stays the blocks'."""
+        columns = [index for index, name in enumerate(names) if name != "n"]
+        names = ("n", *(names[index] for index in columns))
+        per_atom = np.zeros((len(self.atom_ids), len(names)), dtype=np.int64)
+        if self.index is not None and len(ids) and columns:
+            where = np.full(len(self.index) + 1, -1, dtype=np.int64)  # the last: for id -1
+            where[self.atom_ids] = np.arange(len(self.atom_ids))
+            found = where[ids]
+            keep = found >= 0
+            per_atom[found[keep], 1:] = values[keep][:, columns]
+        sums = _sum_by_block(self.block_of, per_atom, self.count)
         sums[:, 0] = self.sums[:, 0]
         return BlockSet(
             names,
-            self.keys,
-            self.atom_keys,
+            self._keys,
+            self.atom_ids,
             self.block_of,
             self.stage,
             sums,
@@ -308,7 +356,7 @@ class BlockSet(Sequence[Block]):
         """Which blocks lie wholly inside the filtered population."""
         parts, index = self.parts, self.index
         if parts is None or index is None:  # no blocks at all
-            return np.zeros(len(self.keys), dtype=bool)
+            return np.zeros(self.count, dtype=bool)
         mask = np.ones(len(parts), dtype=bool)
         for position, value in _checks(filters):
             code = index.codes[position].get(value)
@@ -341,81 +389,150 @@ class BlockSet(Sequence[Block]):
 
 
 def _sum_by_block(block_of: np.ndarray, values: np.ndarray, blocks: int) -> np.ndarray:
-    sums = np.zeros((blocks, values.shape[1]), dtype=np.int64)
-    if blocks and len(block_of):
+    if not blocks or not len(block_of):
+        return np.zeros((blocks, values.shape[1]), dtype=np.int64)
+    order = np.argsort(block_of, kind="stable")
+    starts = np.searchsorted(block_of[order], np.arange(blocks))
+    if np.any(np.diff(np.append(starts, len(order))) == 0):  # a block without atoms
+        sums = np.zeros((blocks, values.shape[1]), dtype=np.int64)
         np.add.at(sums, block_of, values)
-    return sums
+        return sums
+    return np.add.reduceat(values[order], starts, axis=0)
 
 
 def make_blocks(
     atoms: Mapping[Key, Mapping[str, int]] | AtomSums, k: int, index: AtomIndex | None = None
 ) -> BlockSet:
     """Divide the atoms (with their sums, ``n`` = residents) into blocks of at least k."""
-    if k < 1:
-        raise ValueError("k must be positive")
     if not isinstance(atoms, AtomSums):
         atoms = AtomSums.from_mapping(atoms)
     present = atoms.values[:, 0] > 0
     keys = [key for key, keep in zip(atoms.keys, present.tolist(), strict=True) if keep]
     if index is None:
         index = AtomIndex(keys)
-    ids = index.ids(keys)
-    # One canonical order of the atoms makes the result independent of the order of the rows;
-    # groups then follow the order of their first atom.
-    order = np.argsort(ids, kind="stable")
-    ids = ids[order]
-    values = atoms.values[present][order]
+    return blocks_of_ids(atoms.names, index.ids(keys), atoms.values[present], k, index)
+
+
+def blocks_of_ids(
+    names: Sequence[str], ids: np.ndarray, values: np.ndarray, k: int, index: AtomIndex
+) -> BlockSet:
+    """The blocks of atoms given by their ``ids`` in ``index`` (each at most once), with one
+    row of sums per atom in ``values`` (columns ``names``; ``names[0]`` is ``"n"``)."""
+    return blocks_of_families(names, [(ids, values)], k, index)[0]
+
+
+def blocks_of_families(
+    names: Sequence[str],
+    families: Sequence[tuple[np.ndarray, np.ndarray]],
+    k: int,
+    index: AtomIndex,
+) -> list[BlockSet]:
+    """The blocks of several families with the same sums (e.g. every life domain) at once:
+    for each, (ids of its atoms in ``index``, one row of sums per atom). Each family's blocks
+    are exactly those it would get alone; grouping all of them together only saves work."""
+    if k < 1:
+        raise ValueError("k must be positive")
+    names = tuple(names)
+    count = len(families)
+    width = len(names)
+    family = np.concatenate(
+        [np.full(len(ids), f, dtype=np.int64) for f, (ids, _v) in enumerate(families)]
+        or [np.zeros(0, dtype=np.int64)]
+    )
+    ids = np.concatenate([ids for ids, _v in families] or [np.zeros(0, dtype=np.int64)])
+    values = np.concatenate(
+        [v.reshape(len(i), width) for i, v in families] or [np.zeros((0, width), np.int64)]
+    ).astype(np.int64, copy=False)
+    present = values[:, 0] > 0
+    family, ids, values = family[present], ids[present], values[present]
+    # One canonical order of the atoms (per family) makes the result independent of the order
+    # of the rows; groups then follow the order of their first atom.
+    order = np.lexsort((ids, family))
+    family, ids, values = family[order], ids[order], values[order]
     n = values[:, 0]
     block_of = np.full(len(ids), -1, dtype=np.int64)
     stage = np.zeros(len(ids), dtype=np.int64)
-    block_keys: list[Key] = []
+    # Per block (numbered over all families, in the order they are made): family, step, group.
+    block_family: list[np.ndarray] = []
+    block_step: list[np.ndarray] = []
+    block_group: list[np.ndarray] = []
     block_parts: list[np.ndarray] = [np.zeros((0, 7), dtype=np.int64)]
+    made = 0
     remaining = np.arange(len(ids))
     for step in range(len(LADDER)):
         if remaining.size == 0:
             break
         groups = index.groups[step][ids[remaining]]
-        unique, first, inverse = np.unique(groups, return_index=True, return_inverse=True)
+        per_family = len(index.group_parts[step])
+        combined = family[remaining] * per_family + groups
+        unique, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
         inverse = inverse.reshape(-1)
         totals = np.bincount(inverse, weights=n[remaining], minlength=len(unique))
         big = np.nonzero(totals >= k)[0]
-        big = big[np.argsort(first[big], kind="stable")]
+        big = big[np.argsort(first[big], kind="stable")]  # by family, then first atom
         numbers = np.full(len(unique), -1, dtype=np.int64)
-        numbers[big] = np.arange(len(block_keys), len(block_keys) + len(big))
-        group_keys = index.group_keys[step]
-        block_keys.extend(group_keys[code] for code in unique[big].tolist())
-        block_parts.append(index.group_parts[step][unique[big]])
+        numbers[big] = np.arange(made, made + len(big))
+        made += len(big)
+        block_family.append(unique[big] // per_family)
+        block_group.append(unique[big] % per_family)
+        block_step.append(np.full(len(big), step, dtype=np.int64))
+        block_parts.append(index.group_parts[step][unique[big] % per_family])
         placed = numbers[inverse]
         done = placed >= 0
         block_of[remaining[done]] = placed[done]
         stage[remaining[done]] = step
         remaining = remaining[~done]
-    if remaining.size:
-        if not block_keys:
-            # Fewer than k residents in the whole scope: nothing can be shown.
-            return BlockSet.empty(atoms.names)
-        placed = block_of >= 0
-        sizes = np.bincount(block_of[placed], weights=n[placed], minlength=len(block_keys))
-        smallest = min(
-            range(len(block_keys)), key=lambda b: (sizes[b].item(), _order(block_keys[b]))
-        )
-        block_keys[smallest] = generalise(block_keys[smallest], LADDER[-1])
-        block_of[remaining] = smallest
-        stage[remaining] = len(LADDER)
+    nothing = np.zeros(0, dtype=np.int64)
+    owner = np.concatenate(block_family or [nothing])
+    steps = np.concatenate(block_step or [nothing])
+    group_of = np.concatenate(block_group or [nothing])
     parts = np.concatenate(block_parts)
+    empty: set[int] = set()
     if remaining.size:
-        parts[smallest] = -1
-    sums = _sum_by_block(block_of, values, len(block_keys))
-    atom_keys = [index.keys[i] for i in ids.tolist()]
-    return BlockSet(atoms.names, block_keys, atom_keys, block_of, stage, sums, parts, index)
-
-
-def attach(blocks: BlockSet, atoms: Mapping[Key, Mapping[str, int]] | AtomSums) -> BlockSet:
-    """Blocks with the same members, carrying other sums of those atoms (e.g. wishes per domain
-    counted on the blocks of residents measured)."""
-    if not isinstance(atoms, AtomSums):
-        atoms = AtomSums.from_mapping(atoms) if atoms else AtomSums(["n"], [], np.zeros(0))
-    return blocks.with_sums(atoms)
+        placed = block_of >= 0
+        sizes = np.bincount(block_of[placed], weights=n[placed], minlength=made)
+        for f in np.unique(family[remaining]).tolist():
+            left = remaining[family[remaining] == f]
+            own = np.nonzero(owner == f)[0]
+            if not len(own):
+                # Fewer than k residents in the whole scope: nothing can be shown.
+                empty.add(f)
+                continue
+            # What is left joins the smallest block (ties: the first in canonical order of
+            # their keys), which then keeps no category at all.
+            candidates = own[sizes[own] == sizes[own].min()].tolist()
+            smallest = min(
+                candidates, key=lambda b: _order(index.group_key(int(steps[b]), int(group_of[b])))
+            )
+            steps[smallest] = len(LADDER)
+            parts[smallest] = -1
+            block_of[left] = smallest
+            stage[left] = len(LADDER)
+    sums = _sum_by_block(block_of, values, made)
+    # Each family's share: its rows (contiguous, as sorted) and its blocks, numbered anew.
+    local = np.zeros(made, dtype=np.int64)
+    row_ends = np.searchsorted(family, np.arange(count + 1))
+    result: list[BlockSet] = []
+    for f in range(count):
+        if f in empty:
+            result.append(BlockSet.empty(names))
+            continue
+        own = np.nonzero(owner == f)[0]
+        local[own] = np.arange(len(own))
+        rows = slice(int(row_ends[f]), int(row_ends[f + 1]))
+        result.append(
+            BlockSet(
+                names,
+                (steps[own], group_of[own]),
+                ids[rows],
+                local[block_of[rows]],
+                stage[rows],
+                sums[own],
+                parts[own],
+                index,
+            )
+        )
+    return result
 
 
 def _checks(filters: Filters) -> list[tuple[int, object]]:

@@ -10,13 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from wattelt.models import OVERALL
 from wattelt.outcomes import atoms, goals
 from wattelt.outcomes.dimensions import AGE_BANDS, PERSPECTIVE_LABELS, Filters, Options
-from wattelt.outcomes.disclosure import AtomIndex, BlockSet, attach, make_blocks, published
+from wattelt.outcomes.disclosure import (
+    YEAR,
+    BlockSet,
+    blocks_of_families,
+    blocks_of_ids,
+    published,
+)
 from wattelt.outcomes.results import (
     AppliedFilters,
     Comparison,
@@ -103,6 +110,8 @@ class Families:
     items: dict[str, BlockSet]
     goals: BlockSet
     gas: BlockSet
+    #: The year of the first first measurement counted in the scope (None: none yet).
+    first_year: int | None = None
 
 
 #: For the figures' few large GROUP BY queries on PostgreSQL, in the request's transaction only:
@@ -116,25 +125,26 @@ def families(db: Session, scope: atoms.Scope, perspective: str, k: int) -> Famil
     if connection.dialect.name == "postgresql":
         for setting in POSTGRESQL_SETTINGS:
             connection.exec_driver_sql(setting)
-    residents = atoms.resident_atoms(db, scope)
-    wish_atoms = atoms.wish_atoms(db, scope)
-    change = atoms.change_atoms(db, scope, perspective)
-    goal_atoms, gas_atoms = goals.goal_atoms(db, scope)
-    # Every other family's atoms are residents' atoms too; the union is only a safeguard.
-    index = AtomIndex(
-        [
-            *residents.keys,
-            *(key for sums in change.values() for key in sums.keys),
-            *goal_atoms.keys,
-        ]
+    found = atoms.read_scope(db, scope, perspective)
+    index = found.index
+    resident_blocks = blocks_of_ids(
+        ("n", "repeated"), found.residents.ids, found.residents.values, k, index
     )
-    resident_blocks = make_blocks(residents, k, index)
+    wish_names, wish_values = atoms.wish_sums(found)
+    goal_rows = found.goals
+    per_item = found.change.per_item()
+    item_blocks = blocks_of_families(
+        atoms.CHANGE_SUMS, [(rows.ids, rows.values) for rows in per_item.values()], k, index
+    )
     return Families(
         residents=resident_blocks,
-        wishes=attach(resident_blocks, wish_atoms),
-        items={item: make_blocks(item_atoms, k, index) for item, item_atoms in change.items()},
-        goals=make_blocks(goal_atoms, k, index),
-        gas=make_blocks(gas_atoms, k, index),
+        wishes=resident_blocks.with_values(
+            wish_names, np.arange(len(index), dtype=np.int64), wish_values
+        ),
+        items=dict(zip(per_item, item_blocks, strict=True)),
+        goals=blocks_of_ids(goals.GOAL_SUMS, goal_rows.ids, goal_rows.values[:, 0:3], k, index),
+        gas=blocks_of_ids(goals.GAS_SUMS, goal_rows.ids, goal_rows.values[:, 3:5], k, index),
+        first_year=min((y for y in index.values[YEAR] if y is not None), default=None),
     )
 
 

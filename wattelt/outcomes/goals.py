@@ -15,8 +15,7 @@ from sqlalchemy import Integer, case, cast, func, select
 from sqlmodel import Session, col
 
 from wattelt.models import Goal, GoalScore, Measurement
-from wattelt.outcomes.atom_table import read
-from wattelt.outcomes.atoms import Scope
+from wattelt.outcomes.atoms import Scope, ScopeAtoms, read_scope
 from wattelt.outcomes.disclosure import AtomSums
 from wattelt.outcomes.results import GoalFigures
 from wattelt.scoring.gas import DEFAULT_RHO
@@ -85,10 +84,15 @@ def t_per_resident(resident_ids: list[int] | None = None, rho: float = DEFAULT_R
 def goal_atoms(db: Session, scope: Scope) -> tuple[AtomSums, AtomSums]:
     """Per atom: the goal sums (residents with a goal, goals set, goals reached) and the GAS
     sums (residents with a T-score, the sum of their T-scores in thousandths)."""
-    rows = read(db, scope.organisation_ids, "goals")
-    goal_sums = AtomSums.from_rows(GOAL_SUMS, [(*row[:7], *row[8:11]) for row in rows])
-    gas_sums = AtomSums.from_rows(GAS_SUMS, [(*row[:7], *row[11:13]) for row in rows if row[11]])
-    return goal_sums, gas_sums
+    found = read_scope(db, scope, "resident")
+    return goal_sums(found)
+
+
+def goal_sums(found: ScopeAtoms) -> tuple[AtomSums, AtomSums]:
+    return (
+        found.sums(GOAL_SUMS, found.goals, slice(0, 3)),
+        found.sums(GAS_SUMS, found.goals, slice(3, 5)),
+    )
 
 
 def finish(sums: dict[str, int] | None, gas: dict[str, int] | None) -> GoalFigures:

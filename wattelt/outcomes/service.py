@@ -73,7 +73,7 @@ class Query:
             organisation=[Option(value=str(i), label=n) for i, n in opts.organisations.items()],
             district=[Option(value=str(i), label=n) for i, n in opts.districts.items()],
             age_band=[Option(value=b, label=str(AGE_BAND_LABELS[b])) for b in AGE_BAND_KEYS],
-            period=[Option(value=key, label=key) for key in period_keys(self.db, self.view.scope)],
+            period=[Option(value=key, label=key) for key in period_keys(self.families.first_year)],
             questionnaire=[
                 Option(value=f"{key}-{version}", label=label)
                 for (key, version), label in opts.questionnaires.items()

@@ -96,6 +96,7 @@ def refresh(db: Session, resident_ids: Iterable[int] | None = None) -> None:
     ids = None if resident_ids is None else sorted(set(resident_ids))
     if ids == []:
         return
+    atom_table.bump_version(db)
     if ids is not None:
         # Take these residents' present rows out of their atoms' sums; the new rows go in below.
         atom_table.add(db, ids, -1)
