@@ -233,23 +233,13 @@ def rebuild(db: Session) -> None:
 
 
 def read(
-    db: Session,
-    organisation_ids: tuple[int, ...],
-    kind: str,
-    perspective: str = "",
-    sums: int = ATOM_SUMS,
-    raw: bool = False,
-):
+    db: Session, organisation_ids: tuple[int, ...], kind: str, perspective: str, sums: int
+) -> list[tuple]:
     """The atoms of a scope: rows of (the 7 parts of the key, item, s0, s1, ... up to ``sums``
-    sums), with "no district" and "no age band" as NULL again (``raw``: as ``NO_ID`` and
-    ``NO_BAND``, as stored)."""
-    key = [col(getattr(OutcomeAtom, name)) for name in KEY]
-    if not raw:
-        key[1] = func.nullif(key[1], NO_ID)
-        key[2] = func.nullif(key[2], NO_BAND)
+    sums), as stored: "no district" and "no age band" are ``NO_ID`` and ``NO_BAND``."""
     query = (
         select(
-            *key,
+            *(col(getattr(OutcomeAtom, name)) for name in KEY),
             col(OutcomeAtom.item),
             *(col(getattr(OutcomeAtom, f"s{i}")) for i in range(sums)),
         )

@@ -130,7 +130,7 @@ def read_scope(db, scope: Scope, perspective: str) -> ScopeAtoms:
         ("change", perspective),
         ("goals", ""),
     ):
-        raw = read(db, scope.organisation_ids, kind, kind_perspective, WIDTH[kind], raw=True)
+        raw = read(db, scope.organisation_ids, kind, kind_perspective, WIDTH[kind])
         found[kind] = _rows(raw, WIDTH[kind], local)
     # "No district" and "no age band" are stored as NO_ID and NO_BAND; the keys say None.
     keys = [

@@ -316,17 +316,6 @@ class BlockSet(Sequence[Block]):
 
     __hash__ = None  # type: ignore[assignment]
 
-    def with_sums(self, atoms: AtomSums) -> BlockSet:
-        """The same blocks carrying other sums of the same atoms (``n`` stays the blocks')."""
-        if self.index is None:
-            ids = np.full(len(atoms.keys), -1, dtype=np.int64)
-        else:
-            position = self.index.position
-            ids = np.fromiter(
-                (position.get(key, -1) for key in atoms.keys), dtype=np.int64, count=len(atoms)
-            )
-        return self.with_values(atoms.names, ids, atoms.values)
-
     def with_values(self, names: Sequence[str], ids: np.ndarray, values: np.ndarray) -> BlockSet:
         """The same blocks carrying other sums (columns ``names``) of atoms of the index given
         by ``ids`` (-1 or atoms outside these blocks are left out); ``n`` stays the blocks'."""

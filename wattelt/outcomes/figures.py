@@ -142,8 +142,12 @@ def families(db: Session, scope: atoms.Scope, perspective: str, k: int) -> Famil
             wish_names, np.arange(len(index), dtype=np.int64), wish_values
         ),
         items=dict(zip(per_item, item_blocks, strict=True)),
-        goals=blocks_of_ids(goals.GOAL_SUMS, goal_rows.ids, goal_rows.values[:, 0:3], k, index),
-        gas=blocks_of_ids(goals.GAS_SUMS, goal_rows.ids, goal_rows.values[:, 3:5], k, index),
+        goals=blocks_of_ids(
+            goals.GOAL_SUMS, goal_rows.ids, goal_rows.values[:, goals.GOAL_COLUMNS], k, index
+        ),
+        gas=blocks_of_ids(
+            goals.GAS_SUMS, goal_rows.ids, goal_rows.values[:, goals.GAS_COLUMNS], k, index
+        ),
         first_year=min((y for y in index.values[YEAR] if y is not None), default=None),
     )
 

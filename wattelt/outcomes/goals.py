@@ -22,11 +22,15 @@ from wattelt.scoring.gas import DEFAULT_RHO
 
 AVAILABLE = True
 
-#: n = residents with at least one goal; the block threshold applies to n.
+#: n = residents with at least one goal; the block threshold applies to n. (Sums s0-s2 of a
+#: goals atom.)
 GOAL_SUMS = ("n", "goals_set", "goals_reached")
+GOAL_COLUMNS = slice(0, 3)
 #: n = residents with a T-score; a family of blocks of its own, so that the mean T-score never
 #: rests on fewer than k scored residents, also not as the difference of two published means.
+#: (Sums s3-s4 of a goals atom.)
 GAS_SUMS = ("n", "sum_t_milli")
+GAS_COLUMNS = slice(3, 5)
 
 
 def goals_per_resident(resident_ids: list[int] | None = None):
@@ -90,8 +94,8 @@ def goal_atoms(db: Session, scope: Scope) -> tuple[AtomSums, AtomSums]:
 
 def goal_sums(found: ScopeAtoms) -> tuple[AtomSums, AtomSums]:
     return (
-        found.sums(GOAL_SUMS, found.goals, slice(0, 3)),
-        found.sums(GAS_SUMS, found.goals, slice(3, 5)),
+        found.sums(GOAL_SUMS, found.goals, GOAL_COLUMNS),
+        found.sums(GAS_SUMS, found.goals, GAS_COLUMNS),
     )
 
 
