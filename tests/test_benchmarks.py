@@ -44,3 +44,14 @@ def test_pages_under_load_runs_without_errors_and_stores_every_answer():
     assert len(bundle) == 1 and bundle[0]["encoding"] == "gzip"
     assert "immutable" in bundle[0]["cache"]
     assert all(f.get("status", 200) == 200 for f in screen["files"] + report["files"])
+
+
+def test_the_page_floor_script_runs_and_measures_both_apps():
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import page_floor
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    found = page_floor.main(["--requests", "40"])
+    assert found["hello"] > 0 and found["floor page"] > 0
+    assert found["ratio"] == found["floor page"] / found["hello"]
