@@ -7,7 +7,6 @@ import random
 
 from sqlmodel import select
 
-from wattelt.consent.services import consent_version, record_choices
 from wattelt.demo.population import Spread, add_population
 from wattelt.goals.services import goal_domains, update_goal
 from wattelt.models import Goal, OutcomeAtom, OutcomeResident, Resident, Role
@@ -15,7 +14,7 @@ from wattelt.outcomes import summary
 from wattelt.outcomes.atom_table import VERSION_KIND
 from wattelt.residents.services import update_details
 
-from helpers.outcomes import populate
+from helpers.outcomes import choose_counting, populate
 
 
 def _atoms(db_session) -> list[tuple]:
@@ -48,14 +47,7 @@ def test_atoms_kept_by_difference_equal_a_rebuild(
     ).all()
     for row, granted in ((counted[0], False), (not_counted[0], True)):
         resident = db_session.get(Resident, row.resident_id)
-        record_choices(
-            db_session,
-            resident,
-            {("count", None): granted},
-            expected_version=consent_version(db_session, resident),
-            recorded_by=coach,
-            explained_by_id=coach.id,
-        )
+        choose_counting(db_session, resident, granted, coach)
     moved = db_session.get(Resident, counted[1].resident_id)
     update_details(db_session, moved, moved.version, moved.birth_year - 30, None, districts[2].id)
     goal = db_session.exec(select(Goal).where(Goal.status == "open")).first()

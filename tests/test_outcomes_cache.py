@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from wattelt.consent.services import consent_version, record_choices
 from wattelt.demo.population import Spread
 from wattelt.goals.services import goal_domains, update_goal
 from wattelt.models import Goal, OutcomeResident, Resident, Role
 from wattelt.outcomes import service
 
-from helpers.outcomes import populate
+from helpers.outcomes import choose_counting, populate
 
 K = 10
 
@@ -53,14 +52,7 @@ def test_a_withdrawn_consent_leaves_the_very_next_figure(app, db_session, chain)
     before = _figures(app, db_session, chain["policymaker"])
     counted = db_session.exec(select(OutcomeResident).where(OutcomeResident.counted)).first()
     resident = db_session.get(Resident, counted.resident_id)
-    record_choices(
-        db_session,
-        resident,
-        {("count", None): False},
-        expected_version=consent_version(db_session, resident),
-        recorded_by=chain["coach"],
-        explained_by_id=chain["coach"].id,
-    )
+    choose_counting(db_session, resident, False, chain["coach"])
     db_session.commit()
     after = _figures(app, db_session, chain["policymaker"])
     assert after.residents.value == before.residents.value - 1

@@ -13,7 +13,7 @@ from wattelt.models import OVERALL, Answer, Measurement, OutcomeItem, OutcomeRes
 from wattelt.outcomes import atoms, figures, summary
 from wattelt.outcomes.dimensions import AGE_BAND_KEYS, Filters, Options, Period
 
-from helpers.outcomes import item_figures, people, populate, selected
+from helpers.outcomes import choose_counting, item_figures, people, populate, selected
 
 
 @pytest.fixture
@@ -269,7 +269,6 @@ def test_the_figures_follow_a_new_counting_choice_and_new_details_at_once(
 ):
     """The summary keeps each resident's district, age band and counting choice; changing any
     of them refreshes it in the same transaction, so the next figure already differs."""
-    from wattelt.consent.services import consent_version, record_choices
     from wattelt.models import Resident
     from wattelt.residents.services import update_details
 
@@ -290,14 +289,7 @@ def test_the_figures_follow_a_new_counting_choice_and_new_details_at_once(
     assert moved[first.id] == before[first.id] - 1
     assert moved[second.id] == before[second.id] + 1
 
-    record_choices(
-        db_session,
-        resident,
-        {("count", None): False},
-        expected_version=consent_version(db_session, resident),
-        recorded_by=coach,
-        explained_by_id=coach.id,
-    )
+    choose_counting(db_session, resident, False, coach)
     withdrawn = _residents_by_district(db_session, chain_data)
     assert withdrawn[second.id] == before[second.id]
     assert sum(withdrawn.values()) == sum(before.values()) - 1

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from wattelt.consent.services import consent_version, record_choices
 from wattelt.demo.population import Spread, add_population
 from wattelt.models import (
     Answer,
@@ -22,6 +23,7 @@ from wattelt.models import (
     Involvement,
     Measurement,
     Resident,
+    User,
 )
 from wattelt.outcomes import summary
 from wattelt.outcomes.dimensions import Filters, age_band_for
@@ -54,6 +56,19 @@ class Person:
     goals_set: int = 0
     goals_reached: int = 0
     gas_t: float | None = None  # T-score at the latest scored completed round
+
+
+def choose_counting(session: Session, resident: Resident, counted: bool, coach: User) -> None:
+    """The resident's choice whether their answers count in the anonymous figures, recorded
+    (and explained) by their coach, as the consent page records it."""
+    record_choices(
+        session,
+        resident,
+        {("count", None): counted},
+        expected_version=consent_version(session, resident),
+        recorded_by=coach,
+        explained_by_id=coach.id,
+    )
 
 
 def _counted(session: Session) -> set[int]:
