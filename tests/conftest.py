@@ -1,14 +1,16 @@
 """Shared fixtures: a migrated database per test, the app, clients, factories and a browser.
 
 Every test gets a database of its own built by the Alembic migrations: a copy of a migrated
-SQLite template file (default), or the PostgreSQL database from ``WATTELT_TEST_DATABASE_URL``
-with all tables emptied. Factories (``make_*``) return callables, as in indico's test suite.
+SQLite template file (default), or this worker's PostgreSQL database (made next to the one in
+``WATTELT_TEST_DATABASE_URL``) with all tables emptied. The apps are built once per worker.
+Factories (``make_*``) return callables, as in indico's test suite.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 
 import pytest
@@ -20,6 +22,7 @@ from werkzeug.test import TestResponse
 
 from wattelt import create_app
 from wattelt.auth import passwords
+from wattelt.db import make_engine
 from wattelt.models import Chain, District, NetworkMember, Organisation, Resident, Role, User
 
 from helpers import factories
@@ -37,7 +40,11 @@ PASSWORD = factories.PASSWORD
 
 
 def pytest_report_header(config) -> str:
-    where = describe(POSTGRESQL_URL) if POSTGRESQL_URL else "a copied SQLite file per test"
+    where = (
+        f"one database per worker next to {describe(POSTGRESQL_URL)}"
+        if POSTGRESQL_URL
+        else "a copied SQLite file per test"
+    )
     return f"wattelt test database: {backend()} ({where})"
 
 
@@ -62,16 +69,21 @@ def _fast_password_hashing():
 
 
 # --- database and app -------------------------------------------------------------------------
+#
+# Building an app (about 0.1 s: blueprints, URL map) and compiling its templates on the first
+# request (about 0.1 s more) cost more than most tests themselves. So every worker builds two apps
+# once, one with CSRF checks off and one with them on, and points them at each test's own
+# database; after the test their settings and caches are put back as they were.
 
 
 @pytest.fixture(scope="session")
 def _databases(tmp_path_factory):
     if POSTGRESQL_URL:
         databases = PostgreSQLDatabases(POSTGRESQL_URL)
-        yield databases
-        databases.close()
     else:
-        yield SQLiteDatabases(tmp_path_factory.mktemp("template"))
+        databases = SQLiteDatabases(tmp_path_factory.mktemp("template"))
+    yield databases
+    databases.close()
 
 
 @pytest.fixture
@@ -81,6 +93,7 @@ def database_url(_databases, tmp_path) -> str:
 
 
 def _make_app(database_url: str, **overrides: object) -> Flask:
+    """A new app of its own, for tests about building one or about settings fixed at start-up."""
     return create_app(app_config(database_url, **overrides))
 
 
@@ -88,12 +101,39 @@ def _close_app(app: Flask) -> None:
     app.extensions["wattelt.engine"].dispose()
 
 
+@pytest.fixture(scope="session")
+def _shared_apps() -> Iterator[dict[bool, Flask]]:
+    """This worker's two apps, by whether CSRF protection is on. Their own database is an
+    unused in-memory one: ``_on_database`` gives them each test's database."""
+    apps = {csrf: _make_app("sqlite://", WTF_CSRF_ENABLED=csrf) for csrf in (False, True)}
+    yield apps
+    for app in apps.values():
+        _close_app(app)
+
+
+@contextmanager
+def _on_database(app: Flask, url: str) -> Iterator[Flask]:
+    """``app`` on the database at ``url`` for one test. Afterwards its settings (which a test may
+    change) and its extensions (caches such as the figures' blocks) are as before the test."""
+    config = dict(app.config)
+    extensions = dict(app.extensions)
+    app.config["DATABASE_URL"] = url
+    app.extensions["wattelt.engine"] = make_engine(url)
+    try:
+        yield app
+    finally:
+        app.extensions["wattelt.engine"].dispose()
+        app.config.clear()
+        app.config.update(config)
+        app.extensions.clear()
+        app.extensions.update(extensions)
+
+
 @pytest.fixture
-def app(database_url) -> Iterator[Flask]:
+def app(_shared_apps, database_url) -> Iterator[Flask]:
     """The app on this test's database, with CSRF checks off (see ``csrf_app``)."""
-    app = _make_app(database_url)
-    yield app
-    _close_app(app)
+    with _on_database(_shared_apps[False], database_url) as app:
+        yield app
 
 
 @pytest.fixture
@@ -117,11 +157,10 @@ def db_session(app) -> Iterator[Session]:
 
 
 @pytest.fixture
-def csrf_app(database_url) -> Iterator[Flask]:
+def csrf_app(_shared_apps, database_url) -> Iterator[Flask]:
     """Like ``app`` (same database) but with CSRF protection on, as in production."""
-    app = _make_app(database_url, WTF_CSRF_ENABLED=True)
-    yield app
-    _close_app(app)
+    with _on_database(_shared_apps[True], database_url) as app:
+        yield app
 
 
 @pytest.fixture
@@ -216,14 +255,17 @@ def login() -> Callable[..., TestResponse]:
 # --- the real browser -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def live_server(database_url) -> Iterator[LiveServer]:
-    """The app (CSRF on, same database as ``app``) served on a free port of 127.0.0.1."""
-    app = _make_app(database_url, WTF_CSRF_ENABLED=True)
-    server = LiveServer(app).start()
+@pytest.fixture(scope="session")
+def _live_server(_shared_apps) -> Iterator[LiveServer]:
+    server = LiveServer(_shared_apps[True]).start()
     yield server
     server.stop()
-    _close_app(app)
+
+
+@pytest.fixture
+def live_server(csrf_app, _live_server) -> LiveServer:
+    """The app with CSRF on (``csrf_app``, this test's database) served on 127.0.0.1."""
+    return _live_server
 
 
 @pytest.fixture(scope="session")
