@@ -17,16 +17,17 @@ import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings as hypothesis_settings
 from sqlmodel import Session
 from werkzeug.test import TestResponse
 
 from wattelt import create_app
-from wattelt.auth import passwords
+from wattelt.auth import passwords, two_factor
 from wattelt.db import make_engine
 from wattelt.models import Chain, District, NetworkMember, Organisation, Resident, Role, User
 
 from helpers import factories
-from helpers.browser import LiveServer, artifact_path, launch_chromium, skip_or_fail
+from helpers.browser import LiveServer, artifact_path, launch_chromium, on_ci, skip_or_fail
 from helpers.database import (
     POSTGRESQL_URL,
     PostgreSQLDatabases,
@@ -37,6 +38,16 @@ from helpers.database import (
 )
 
 PASSWORD = factories.PASSWORD
+
+# Hypothesis: on CI every run tries the same examples (derandomised, no example database), so a
+# red CI run is red again on any machine with ``--hypothesis-profile=ci``. Elsewhere ("dev") the
+# examples vary from run to run and failures are kept in .hypothesis/ to be tried first next time.
+# Neither profile has a deadline: speed is measured by the benchmarks, not asserted per example.
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, print_blob=True
+)
+hypothesis_settings.register_profile("dev", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("ci" if on_ci() else "dev")
 
 
 def pytest_report_header(config) -> str:
@@ -66,6 +77,18 @@ def _fast_password_hashing():
         patch.setattr(passwords, "_hasher", fast)
         patch.setattr(passwords, "_DUMMY_HASH", fast.hash("wattelt-no-such-account"))
         yield
+
+
+#: 15 seconds into a 30-second two-factor step, so a code made for it never races a step boundary.
+TOTP_NOW = 1_800_000_015.0
+
+
+@pytest.fixture
+def totp_now(monkeypatch) -> float:
+    """Holds the two-factor clock still at ``TOTP_NOW`` (in this process, so also for the live
+    server): make codes with ``pyotp.TOTP(secret).at(totp_now + 30 * steps)``."""
+    monkeypatch.setattr(two_factor, "clock", lambda: TOTP_NOW)
+    return TOTP_NOW
 
 
 # --- database and app -------------------------------------------------------------------------

@@ -33,7 +33,7 @@ _keys = st.tuples(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(
     atom_sizes=st.dictionaries(_keys, st.integers(min_value=1, max_value=14), max_size=60),
     k=st.integers(min_value=5, max_value=12),
@@ -100,7 +100,7 @@ def _assert_no_small_differences(blocks, lattice, k, what):
             assert difference == 0 or difference >= k, (what, filters, wider, difference)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     atom_sizes=st.dictionaries(_keys, st.integers(min_value=1, max_value=9), max_size=40),
 )
@@ -318,7 +318,7 @@ def test_the_attack_check_catches_primary_suppression_alone(chain):
 # --- the arrays give exactly the blocks of the plain-Python reference -------------------------
 
 
-@settings(max_examples=120, deadline=None)
+@settings(max_examples=120)
 @given(
     atom_sums=st.dictionaries(
         _keys,
@@ -352,7 +352,7 @@ def test_blocks_match_the_plain_python_reference(atom_sums, k):
         assert published(fast, filters) == reference_published(slow, filters), filters
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     families=st.lists(
         st.dictionaries(

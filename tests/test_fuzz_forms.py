@@ -430,8 +430,6 @@ def test_no_input_breaks_a_form_or_writes_half(app, name):
 
     @settings(
         max_examples=20,
-        deadline=None,
-        database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
     @given(data=strategy)

@@ -7,7 +7,7 @@ T = 50 + 10 * sum(w*x) / sqrt((1 - rho) * sum(w^2) + rho * (sum w)^2), rho = 0.3
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
@@ -74,7 +74,6 @@ def test_rho_outside_0_and_1_is_refused():
         gas_t_score_from_sums(GasSums(1, 1, 1, 1), rho=1.5)
 
 
-@settings(database=None, deadline=None)
 @given(st.lists(st.tuples(st.integers(-2, 2), st.integers(1, 3)), min_size=1, max_size=10))
 def test_from_sums_equals_the_score_of_the_goals_themselves(goals):
     scored = [ScoredGoal(score, weight) for score, weight in goals]

@@ -11,7 +11,7 @@ from decimal import Decimal
 from statistics import NormalDist
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from wattelt.scoring.gas import ScoredGoal, gas_t_score, gas_t_score_for_goals
@@ -32,10 +32,6 @@ from wattelt.scoring.stats import (
     t_cdf,
     t_quantile,
 )
-
-# No example database (a failure prints its example anyway) and no deadline: t quantiles for
-# large df take a few milliseconds each.
-no_example_database = settings(database=None, deadline=None)
 
 gas_scores = st.lists(st.integers(-2, 2), min_size=1, max_size=8)
 gas_weights = st.floats(0.1, 10)
@@ -125,7 +121,6 @@ def test_gas_rejects_weights_of_another_length_and_bad_rho():
         gas_t_score([1], rho=1.1)
 
 
-@no_example_database
 @given(scores=gas_scores, data=st.data())
 def test_gas_rises_with_every_score(scores, data):
     weights = data.draw(st.lists(gas_weights, min_size=len(scores), max_size=len(scores)))
@@ -137,7 +132,6 @@ def test_gas_rises_with_every_score(scores, data):
     assert gas_t_score(better, weights) > gas_t_score(scores, weights)
 
 
-@no_example_database
 @given(scores=gas_scores, data=st.data())
 def test_gas_mirrors_around_50_and_ignores_the_scale_of_the_weights(scores, data):
     weights = data.draw(st.lists(gas_weights, min_size=len(scores), max_size=len(scores)))
@@ -189,13 +183,11 @@ def test_t_quantile_rejects_impossible_arguments(p, df):
         t_quantile(p, df)
 
 
-@no_example_database
 @given(p=st.floats(1e-8, 1 - 1e-8), df=st.floats(0.5, 1e6))
 def test_t_quantile_inverts_the_cdf(p, df):
     assert t_cdf(t_quantile(p, df), df) == pytest.approx(p, rel=1e-9)
 
 
-@no_example_database
 @given(p=st.floats(1e-6, 1 - 1e-6), q=st.floats(1e-6, 1 - 1e-6), df=st.floats(1, 1e4))
 def test_t_quantile_is_symmetric_and_increasing(p, q, df):
     assert t_quantile(p, df) == pytest.approx(-t_quantile(1 - p, df), rel=1e-9, abs=1e-12)
@@ -288,7 +280,6 @@ def test_moments_from_sums_rejects_impossible_sums():
         moments_from_sums(-1, 0, 0)
 
 
-@no_example_database
 @given(st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10)), max_size=40))
 def test_paired_change_from_sums_agrees_with_the_raw_data(pairs):
     before = [b for b, _ in pairs]
@@ -305,7 +296,6 @@ def test_paired_change_from_sums_agrees_with_the_raw_data(pairs):
         )
 
 
-@no_example_database
 @given(
     st.lists(
         st.tuples(st.floats(-1e6, 1e6), st.floats(-1e6, 1e6)),
@@ -358,7 +348,6 @@ def test_change_shares_without_pairs():
     assert (shares.n, shares.incomplete, shares.share_improved) == (0, 1, None)
 
 
-@no_example_database
 @given(
     st.lists(st.tuples(st.integers(1, 10), st.integers(1, 10)), min_size=1, max_size=30),
     st.integers(1, 3),
@@ -427,14 +416,12 @@ def item_tables(draw):
     return draw(st.lists(row, min_size=2, max_size=20))
 
 
-@no_example_database
 @given(item_tables())
 def test_cronbach_alpha_is_at_most_1(rows):
     alpha = cronbach_alpha(rows)
     assert alpha is None or alpha <= 1 + 1e-12
 
 
-@no_example_database
 @given(st.lists(st.integers(1, 5), min_size=2, max_size=20), st.integers(2, 6))
 def test_cronbach_alpha_of_identical_items_is_1(column, items):
     # Every item the same: total variance k^2 * v, item variances k * v,
@@ -481,7 +468,6 @@ def test_reliable_change_index_rejects_impossible_parameters(sd1, reliability):
         reliable_change_index(20, 28, sd1, reliability)
 
 
-@no_example_database
 @given(
     st.floats(-100, 100),
     st.floats(-100, 100),

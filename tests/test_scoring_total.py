@@ -8,7 +8,7 @@ import math
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from wattelt.scoring.reliability import cronbach_alpha, cronbach_alpha_from_variances
@@ -134,7 +134,6 @@ def tables(draw):
     return draw(st.lists(row, min_size=2, max_size=25))
 
 
-@settings(database=None, deadline=None)
 @given(tables())
 def test_alpha_from_variances_agrees_with_the_rows(rows):
     complete_items = [_sums(row[i] for row in rows) for i in range(len(rows[0]))]

@@ -14,7 +14,7 @@ from wattelt import db
 from wattelt.auth import two_factor
 from wattelt.models import Organisation, RecoveryCode, TwoFactor
 
-from conftest import PASSWORD
+from conftest import PASSWORD, TOTP_NOW
 
 
 def _secret(db_session, user) -> str:
@@ -22,8 +22,13 @@ def _secret(db_session, user) -> str:
     return db_session.exec(select(TwoFactor).where(TwoFactor.user_id == user.id)).one().secret
 
 
+@pytest.fixture(autouse=True)
+def _still_clock(totp_now):
+    """Every code below is made for the two-factor clock held still by ``totp_now``."""
+
+
 def _code(secret: str, offset_steps: int = 0) -> str:
-    return pyotp.TOTP(secret).at(time.time() + 30 * offset_steps)
+    return pyotp.TOTP(secret).at(TOTP_NOW + 30 * offset_steps)
 
 
 def _enrol(client, db_session, user) -> list[str]:
@@ -214,7 +219,7 @@ def test_verify_refuses_a_step_at_or_before_the_last_one(app, db_session, coach)
     with app.app_context():
         session = db.session()
         found = two_factor.start_enrolment(session, session.merge(coach))
-        now = time.time()
+        now = TOTP_NOW
         code = pyotp.TOTP(found.secret).at(now)
         assert two_factor.verify_code(session, found, code, now)
         assert not two_factor.verify_code(session, found, code, now)
