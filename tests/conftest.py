@@ -28,6 +28,7 @@ from wattelt.models import Chain, District, NetworkMember, Organisation, Residen
 
 from helpers import factories
 from helpers.browser import LiveServer, artifact_path, launch_chromium, on_ci, skip_or_fail
+from helpers.consent_chain import build_consent_chain
 from helpers.database import (
     POSTGRESQL_URL,
     PostgreSQLDatabases,
@@ -36,6 +37,7 @@ from helpers.database import (
     backend,
     describe,
 )
+from helpers.goals import build_plan_chain
 
 PASSWORD = factories.PASSWORD
 
@@ -322,9 +324,22 @@ def page(request, browser, live_server):
     context.close()
 
 
-@pytest.fixture
-def world(app) -> dict:
-    """A chain with a resident for every kind of access (see ``helpers/world.py``)."""
-    from helpers import world as privacy_world
+# --- the two chains most tests use ------------------------------------------------------------
 
-    return privacy_world.build(app)
+
+@pytest.fixture
+def consent_chain(app) -> dict:
+    """Sanne of the wijkteam (Kees directs her case), with MEE and GGZ involved: she said yes to
+    MEE and no to GGZ; her carer Jan; Piet of MEE; a coach of an organisation outside the chain;
+    a manager, policymaker and admin. See ``helpers/consent_chain.py``."""
+    return build_consent_chain(app)
+
+
+@pytest.fixture
+def plan_chain(app, make_chain, make_organisation, make_user, make_resident, make_network_member):
+    """Sanne's one plan: the wijkteam (Kees directs her case) and MEE (Mila, with her consent)
+    help her; carer Jan with a login and neighbour Petra without; schuldhulp in the chain but not
+    involved; Piet of the wijkteam. See ``helpers/goals.py``."""
+    return build_plan_chain(
+        app, make_chain, make_organisation, make_user, make_resident, make_network_member
+    )

@@ -18,7 +18,9 @@ from helpers.outcomes import populate
 
 
 @pytest.fixture
-def world(app, db_session, make_chain, make_organisation, make_district, make_user):
+def api_chain(app, db_session, make_chain, make_organisation, make_district, make_user):
+    """150 synthetic residents over two partners (70/30 %) and two districts, a policymaker, a
+    manager, a coach and an admin."""
     chain = make_chain(name="Samen Sterk")
     organisations = [make_organisation(name=f"Partner {i}", chain=chain) for i in range(2)]
     districts = [make_district(name=f"Wijk {i}") for i in range(2)]
@@ -86,20 +88,20 @@ def test_the_openapi_document_is_valid_openapi_3_1(client):
         ("/filters", {}),
     ],
 )
-def test_every_answer_matches_the_openapi_document(app, client, world, path, params):
-    token = _token(app, world["policymaker"])
+def test_every_answer_matches_the_openapi_document(app, client, api_chain, path, params):
+    token = _token(app, api_chain["policymaker"])
     response = _get(client, f"/api/v1{path}", token, **params)
     assert response.status_code == 200
     _valid(client, path, response)
     assert "Set-Cookie" not in response.headers
 
 
-def test_the_api_gives_the_dashboards_numbers(app, client, world, login):
-    token = _token(app, world["policymaker"])
-    district = world["districts"][0].id
+def test_the_api_gives_the_dashboards_numbers(app, client, api_chain, login):
+    token = _token(app, api_chain["policymaker"])
+    district = api_chain["districts"][0].id
     api = _get(client, "/api/v1/domains", token, district=district, lang="en").get_json()
     summary = _get(client, "/api/v1/summary", token, district=district).get_json()
-    login(client, world["policymaker"])
+    login(client, api_chain["policymaker"])
     page = client.get("/dashboard/", query_string={"district": district}).get_data(as_text=True)
     assert f">{summary['residents']['value']}<" in page
     shown = [i for i in api["items"] if not i["suppressed"]]
@@ -108,8 +110,8 @@ def test_the_api_gives_the_dashboards_numbers(app, client, world, login):
         assert f">{item['n']}<" in page
 
 
-def test_errors_are_json_and_match_the_document(app, client, world):
-    token = _token(app, world["policymaker"])
+def test_errors_are_json_and_match_the_document(app, client, api_chain):
+    token = _token(app, api_chain["policymaker"])
     cases = [
         (_get(client, "/api/v1/summary"), 401, "missing_token"),
         (_get(client, "/api/v1/summary", "wt_not-a-real-token"), 401, "invalid_token"),
@@ -129,8 +131,8 @@ def test_errors_are_json_and_match_the_document(app, client, world):
     assert client.get("/api/v1/no-such-thing").get_json()["error"] == "http_404"
 
 
-def test_a_revoked_or_expired_token_gets_401(app, client, world, db_session):
-    token = _token(app, world["policymaker"])
+def test_a_revoked_or_expired_token_gets_401(app, client, api_chain, db_session):
+    token = _token(app, api_chain["policymaker"])
     assert _get(client, "/api/v1/summary", token).status_code == 200
     row = db_session.exec(
         select(ApiToken).where(ApiToken.token_hash == tokens.hash_token(token))
@@ -144,7 +146,7 @@ def test_a_revoked_or_expired_token_gets_401(app, client, world, db_session):
     assert response.status_code == 401
     assert response.get_json()["error"] == "invalid_token"
 
-    expiring = _token(app, world["policymaker"], days=1)
+    expiring = _token(app, api_chain["policymaker"], days=1)
     row = db_session.exec(
         select(ApiToken).where(ApiToken.token_hash == tokens.hash_token(expiring))
     ).one()
@@ -154,8 +156,8 @@ def test_a_revoked_or_expired_token_gets_401(app, client, world, db_session):
     assert _get(client, "/api/v1/summary", expiring).status_code == 401
 
 
-def test_a_token_stops_working_when_its_account_changes(app, client, world, db_session):
-    user = world["policymaker"]
+def test_a_token_stops_working_when_its_account_changes(app, client, api_chain, db_session):
+    user = api_chain["policymaker"]
     token = _token(app, user)
     user.role = "coach"
     db_session.add(user)
@@ -167,19 +169,19 @@ def test_a_token_stops_working_when_its_account_changes(app, client, world, db_s
     assert _get(client, "/api/v1/summary", token).status_code == 401
 
 
-def test_tokens_are_only_for_policymakers_and_managers(app, world):
+def test_tokens_are_only_for_policymakers_and_managers(app, api_chain):
     with app.app_context():
         for role in ("coach", "admin"):
             with pytest.raises(ValueError):
-                tokens.create(db.session(), world[role], "x", world["admin"], None)
+                tokens.create(db.session(), api_chain[role], "x", api_chain["admin"], None)
 
 
-def test_a_managers_token_sees_only_their_organisation(app, client, world):
-    token = _token(app, world["manager"])
-    own = world["organisations"][1]
+def test_a_managers_token_sees_only_their_organisation(app, client, api_chain):
+    token = _token(app, api_chain["manager"])
+    own = api_chain["organisations"][1]
     summary = _get(client, "/api/v1/summary", token).get_json()
     assert summary["filters"]["organisation"]["value"] == str(own.id)
-    other = _get(client, "/api/v1/summary", token, organisation=world["organisations"][0].id)
+    other = _get(client, "/api/v1/summary", token, organisation=api_chain["organisations"][0].id)
     assert other.status_code == 400
     comparison = _get(client, "/api/v1/compare", token, by="organisation").get_json()
     assert [g["id"] for g in comparison["groups"]] == [own.id]
@@ -187,11 +189,11 @@ def test_a_managers_token_sees_only_their_organisation(app, client, world):
     assert [o["value"] for o in options["organisation"]] == [str(own.id)]
 
 
-def test_no_person_level_data_in_any_answer(app, client, world, db_session):
+def test_no_person_level_data_in_any_answer(app, client, api_chain, db_session):
     """No resident codes, birth years, postcodes, notes or exact dates by any route."""
     from wattelt.models import Resident
 
-    token = _token(app, world["policymaker"])
+    token = _token(app, api_chain["policymaker"])
     bodies = "".join(
         _get(client, f"/api/v1{path}", token, **params).get_data(as_text=True)
         for path, params in [
@@ -209,8 +211,8 @@ def test_no_person_level_data_in_any_answer(app, client, world, db_session):
     assert not re.search(r"\d{4}-\d{2}-\d{2}", bodies)
 
 
-def test_api_ignores_a_session_cookie_and_sets_none(app, client, world, login):
-    login(client, world["policymaker"])
+def test_api_ignores_a_session_cookie_and_sets_none(app, client, api_chain, login):
+    login(client, api_chain["policymaker"])
     response = client.get("/api/v1/summary")
     assert response.status_code == 401  # a logged-in browser session is no token
     assert "Set-Cookie" not in response.headers

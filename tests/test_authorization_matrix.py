@@ -3,7 +3,7 @@ refused. Routes are discovered from ``app.url_map``, so a new route without a ru
 
 Adding a route? Add one line to ``RULES``: the endpoint (optionally with " POST" for a rule that
 differs for POST) and the set of roles that may use it. Fill its URL parameters in ``PARAMS``
-when it has new ones. The roles are people of ``helpers/world.py``, all around the resident
+when it has new ones. The roles are people of ``helpers/consent_chain.py``, all around the resident
 Sanne (registered by the wijkteam; MEE has her consent, GGZ does not)."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from wattelt.models import ErasureRequest, Involvement, Resident, User
 
 from conftest import log_in
 from helpers import factories
-from helpers import world as privacy_world
+from helpers.consent_chain import build_consent_chain
 
 ROLES = {
     "anonymous": None,
@@ -154,25 +154,27 @@ LAST = ["auth.logout"]
 LEAD_TO_LOGIN = {"auth.logout"}
 
 
-def _params(app: Flask, world: dict) -> dict[str, object]:
+def _params(app: Flask, consent_chain: dict) -> dict[str, object]:
     with app.app_context(), db.standalone_session() as session:
         ggz = session.exec(
             Involvement.__table__.select().where(
-                Involvement.resident_id == world["sanne"].id,
-                Involvement.organisation_id == world["ggz"].id,
+                Involvement.resident_id == consent_chain["sanne"].id,
+                Involvement.organisation_id == consent_chain["ggz"].id,
             )
         ).first()
         request = ErasureRequest(
-            resident_id=world["sanne"].id, reason="other", requested_by_id=world["coach"].id
+            resident_id=consent_chain["sanne"].id,
+            reason="other",
+            requested_by_id=consent_chain["coach"].id,
         )
         session.add(request)
         session.flush()
         request_id = request.id
-        sanne = session.get(Resident, world["sanne"].id)
+        sanne = session.get(Resident, consent_chain["sanne"].id)
         goal = goal_services.create_goal(
             session,
             sanne,
-            session.get(User, world["coach"].id),
+            session.get(User, consent_chain["coach"].id),
             text="Ik wil mijn post elke week openen.",
             reached_when="Geen stapel post meer.",
             domains=["money"],
@@ -181,7 +183,7 @@ def _params(app: Flask, world: dict) -> dict[str, object]:
             session,
             sanne,
             goal,
-            session.get(User, world["coach"].id),
+            session.get(User, consent_chain["coach"].id),
             text="De post openen",
             helper_key="resident",
             due_on=None,
@@ -189,21 +191,21 @@ def _params(app: Flask, world: dict) -> dict[str, object]:
         goal_id, step_id = goal.id, step.id
         api_token, _secret = api_tokens.create(
             session,
-            session.get(User, world["policymaker"].id),
+            session.get(User, consent_chain["policymaker"].id),
             "BI",
-            session.get(User, world["admin"].id),
+            session.get(User, consent_chain["admin"].id),
             None,
         )
         token_id = api_token.id
-    target = factories.make_user(app, role="coach", organisation=world["elsewhere"])
+    target = factories.make_user(app, role="coach", organisation=consent_chain["elsewhere"])
     return {
-        "resident_id": world["sanne"].id,
-        "measurement_id": world["measurement"].id,
+        "resident_id": consent_chain["sanne"].id,
+        "measurement_id": consent_chain["measurement"].id,
         "involvement_id": ggz.id,
-        "member_id": world["member"].id,
+        "member_id": consent_chain["member"].id,
         "user_id": target.id,
-        "chain_id": world["chain"].id,
-        "organisation_id": world["elsewhere"].id,
+        "chain_id": consent_chain["chain"].id,
+        "organisation_id": consent_chain["elsewhere"].id,
         "district_id": factories.make_district(app).id,
         "request_id": request_id,
         "goal_id": goal_id,
@@ -259,11 +261,11 @@ def test_every_route_has_a_rule(app):
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_each_role_gets_exactly_what_the_rules_say(app, role):
-    world = privacy_world.build(app)
-    params = _params(app, world)
+    consent_chain = build_consent_chain(app)
+    params = _params(app, consent_chain)
     client = app.test_client()
     if ROLES[role] is not None:
-        log_in(client, world[ROLES[role]])
+        log_in(client, consent_chain[ROLES[role]])
     wrong = []
     for rule, method in _requests(app):
         allowed = RULES.get(f"{rule.endpoint} {method}", RULES.get(rule.endpoint))

@@ -13,32 +13,25 @@ from sqlmodel import select
 from wattelt.models import Goal, PlanChange, Step
 
 from helpers.browser import assert_no_axe_violations, browser_login
-from helpers.goals import completed_measurement, plan_world, write_goal, write_step
+from helpers.goals import completed_measurement, write_goal, write_step
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def world(app, make_chain, make_organisation, make_user, make_resident, make_network_member):
-    return plan_world(
-        app, make_chain, make_organisation, make_user, make_resident, make_network_member
-    )
 
 
 def _pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
-def test_from_the_measurement_to_goals_to_the_printed_plan(page, world, app, db_session):
+def test_from_the_measurement_to_goals_to_the_printed_plan(page, plan_chain, app, db_session):
     t0 = completed_measurement(
         app,
-        world["sanne"],
+        plan_chain["sanne"],
         days_ago=1,
         values={"money": 1, "friends": 2},
         wants=("money", "friends"),
         notes={"money": "De post stapelt op."},
     )
-    browser_login(page, world["kees"])
+    browser_login(page, plan_chain["kees"])
     page.goto(f"/measurements/{t0.id}/summary")
     page.get_by_role("link", name="Doelen maken van deze meting").click()
     page.wait_for_url(re.compile(rf"/measurements/{t0.id}/goals$"))
@@ -120,8 +113,8 @@ GOALS = [
     ("goals", "steps", "density"),
     [(3, 2, "roomy"), (3, 3, "compact"), (4, 3, "dense"), (5, 4, "dense"), (6, 4, "tight")],
 )
-def test_a_plan_of_any_usual_size_prints_on_one_page(page, world, app, goals, steps, density):
-    sanne, kees = world["sanne"], world["kees"]
+def test_a_plan_of_any_usual_size_prints_on_one_page(page, plan_chain, app, goals, steps, density):
+    sanne, kees = plan_chain["sanne"], plan_chain["kees"]
     for key, text in GOALS[:goals]:
         goal = write_goal(app, sanne, kees, text, (key,))
         for number in range(steps):
@@ -130,7 +123,7 @@ def test_a_plan_of_any_usual_size_prints_on_one_page(page, world, app, goals, st
                 sanne,
                 goal,
                 kees,
-                f"network-{world['jan'].id}",
+                f"network-{plan_chain['jan'].id}",
                 f"Stap {number + 1} voor dit doel, met wat uitleg erbij",
                 date.today(),
             )
@@ -142,13 +135,13 @@ def test_a_plan_of_any_usual_size_prints_on_one_page(page, world, app, goals, st
 
 
 def test_two_professionals_of_different_organisations_in_one_plan(
-    page, browser, live_server, world, app, db_session
+    page, browser, live_server, plan_chain, app, db_session
 ):
-    goal = write_goal(app, world["sanne"], world["kees"], "Ik wil mijn post openen.")
-    url = f"/residents/{world['sanne'].id}/plan/goals/{goal.id}"
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"], "Ik wil mijn post openen.")
+    url = f"/residents/{plan_chain['sanne'].id}/plan/goals/{goal.id}"
     mila = browser.new_context(base_url=live_server.url, locale="nl-NL").new_page()
-    browser_login(mila, world["mila"])
-    browser_login(page, world["kees"])
+    browser_login(mila, plan_chain["mila"])
+    browser_login(page, plan_chain["kees"])
     mila.goto(url)
     page.goto(url)
 
@@ -175,7 +168,7 @@ def test_two_professionals_of_different_organisations_in_one_plan(
 
     page.get_by_role("button", name="Opslaan").click()
     page.wait_for_url(re.compile(r"/plan#goal-\d+$"))
-    mila.goto(f"/residents/{world['sanne'].id}/plan")
+    mila.goto(f"/residents/{plan_chain['sanne'].id}/plan")
     assert typed in mila.locator(f"#goal-{goal.id}").inner_text()
     mila.get_by_role("link", name="Alle wijzigingen").click()
     history = mila.locator("table").inner_text()
@@ -187,19 +180,23 @@ def test_two_professionals_of_different_organisations_in_one_plan(
 
 
 def test_the_resident_and_their_carer_tick_off_their_own_steps(
-    page, browser, live_server, world, app, db_session
+    page, browser, live_server, plan_chain, app, db_session
 ):
-    goal = write_goal(app, world["sanne"], world["kees"], "Ik wil vaker iemand zien.", ("friends",))
-    own = write_step(app, world["sanne"], goal, world["kees"], "resident", "Een vriendin bellen")
+    goal = write_goal(
+        app, plan_chain["sanne"], plan_chain["kees"], "Ik wil vaker iemand zien.", ("friends",)
+    )
+    own = write_step(
+        app, plan_chain["sanne"], goal, plan_chain["kees"], "resident", "Een vriendin bellen"
+    )
     jans = write_step(
         app,
-        world["sanne"],
+        plan_chain["sanne"],
         goal,
-        world["kees"],
-        f"network-{world['jan'].id}",
+        plan_chain["kees"],
+        f"network-{plan_chain['jan'].id}",
         "Meegaan naar de zangclub",
     )
-    browser_login(page, world["sanne_account"])
+    browser_login(page, plan_chain["sanne_account"])
     page.get_by_role("link", name="Bekijk je plan").click()
     page.wait_for_url(re.compile(r"/my-plan$"))
     assert page.locator("[data-read-aloud]").count() == 1
@@ -214,7 +211,7 @@ def test_the_resident_and_their_carer_tick_off_their_own_steps(
     assert_no_axe_violations(page)
 
     carer = browser.new_context(base_url=live_server.url, locale="nl-NL").new_page()
-    browser_login(carer, world["jan_account"])
+    browser_login(carer, plan_chain["jan_account"])
     carer.get_by_role("link", name="Plan bekijken").click()
     assert "Wie: Jij" in carer.locator(f"#step-{jans.id}").inner_text()
     carer.locator(f"#step-{jans.id}").get_by_role(
@@ -223,28 +220,28 @@ def test_the_resident_and_their_carer_tick_off_their_own_steps(
     carer.wait_for_load_state()
     assert_no_axe_violations(carer)
     db_session.expire_all()
-    assert db_session.get(Step, own.id).done_by_id == world["sanne_account"].id
-    assert db_session.get(Step, jans.id).done_by_id == world["jan_account"].id
+    assert db_session.get(Step, own.id).done_by_id == plan_chain["sanne_account"].id
+    assert db_session.get(Step, jans.id).done_by_id == plan_chain["jan_account"].id
     carer.context.close()
 
 
-def _scored_world(app, world):
-    sanne, kees = world["sanne"], world["kees"]
+def _scored_world(app, plan_chain):
+    sanne, kees = plan_chain["sanne"], plan_chain["kees"]
     t0 = completed_measurement(app, sanne, days_ago=100, values={"money": 1}, wants=("money",))
     goal = write_goal(app, sanne, kees, "Ik wil mijn post openen.", measurement=t0, days_ago=99)
     write_step(app, sanne, goal, kees, "resident", "Post openen")
-    write_step(app, sanne, goal, kees, f"network-{world['jan'].id}", "Samen sorteren")
+    write_step(app, sanne, goal, kees, f"network-{plan_chain['jan'].id}", "Samen sorteren")
     write_goal(
-        app, sanne, world["mila"], "Ik wil vrijwilligerswerk doen.", ("daytime",), days_ago=99
+        app, sanne, plan_chain["mila"], "Ik wil vrijwilligerswerk doen.", ("daytime",), days_ago=99
     )
     t1 = completed_measurement(app, sanne, days_ago=1, values={"money": 3})
     return t0, t1, goal
 
 
-def test_every_plan_page_has_no_axe_violations(page, browser, live_server, world, app):
-    t0, t1, goal = _scored_world(app, world)
-    sanne = world["sanne"].id
-    browser_login(page, world["kees"])
+def test_every_plan_page_has_no_axe_violations(page, browser, live_server, plan_chain, app):
+    t0, t1, goal = _scored_world(app, plan_chain)
+    sanne = plan_chain["sanne"].id
+    browser_login(page, plan_chain["kees"])
     page.goto(f"/measurements/{t1.id}/goal-scores")
     assert_no_axe_violations(page)
     # Score with an error first (no score for one goal): the error state is accessible too.
@@ -294,7 +291,7 @@ def test_every_plan_page_has_no_axe_violations(page, browser, live_server, world
         ("jan_account", ["/my-plan", "/my-plan/print"]),
     ):
         reader = browser.new_context(base_url=live_server.url, locale="nl-NL").new_page()
-        browser_login(reader, world[who])
+        browser_login(reader, plan_chain[who])
         for path in paths:
             assert reader.goto(path).status == 200, (who, path)
             assert reader.locator("h1").count() == 1, path
@@ -308,12 +305,12 @@ def test_every_plan_page_has_no_axe_violations(page, browser, live_server, world
     ids=["phone", "zoom-200"],
 )
 def test_plan_pages_fit_a_phone_and_200_percent_zoom(
-    page, browser, live_server, world, app, viewport
+    page, browser, live_server, plan_chain, app, viewport
 ):
-    _t0, t1, goal = _scored_world(app, world)
-    sanne = world["sanne"].id
+    _t0, t1, goal = _scored_world(app, plan_chain)
+    sanne = plan_chain["sanne"].id
     page.set_viewport_size(viewport)
-    browser_login(page, world["kees"])
+    browser_login(page, plan_chain["kees"])
     paths = [
         f"/residents/{sanne}/plan",
         f"/measurements/{t1.id}/goal-scores",
@@ -323,7 +320,7 @@ def test_plan_pages_fit_a_phone_and_200_percent_zoom(
     resident = browser.new_context(
         base_url=live_server.url, locale="nl-NL", viewport=viewport
     ).new_page()
-    browser_login(resident, world["sanne_account"])
+    browser_login(resident, plan_chain["sanne_account"])
     for reader, path in [(page, p) for p in paths] + [(resident, "/my-plan")]:
         reader.goto(path)
         overflow = reader.evaluate(

@@ -21,8 +21,8 @@ def _check(page, path: str) -> None:
     assert_no_axe_violations(page)
 
 
-def test_resident_pages_are_accessible_and_consent_can_be_changed(page, world, db_session):
-    browser_login(page, world["sanne_account"])
+def test_resident_pages_are_accessible_and_consent_can_be_changed(page, consent_chain, db_session):
+    browser_login(page, consent_chain["sanne_account"])
     for path in ("/mijn/privacy", "/mijn/wie-keek", "/mijn/gegevens", "/mijn/wissen"):
         _check(page, path)
     _check(page, "/mijn/toestemming")
@@ -38,15 +38,15 @@ def test_resident_pages_are_accessible_and_consent_can_be_changed(page, world, d
     db_session.expire_all()
     newest = db_session.exec(
         select(ConsentRecord)
-        .where(ConsentRecord.organisation_id == world["mee"].id)
+        .where(ConsentRecord.organisation_id == consent_chain["mee"].id)
         .order_by(ConsentRecord.id.desc())
     ).first()
     assert newest.granted is False
 
 
-def test_professional_privacy_pages_are_accessible(page, world):
-    browser_login(page, world["coach"])
-    sanne = world["sanne"].id
+def test_professional_privacy_pages_are_accessible(page, consent_chain):
+    browser_login(page, consent_chain["coach"])
+    sanne = consent_chain["sanne"].id
     for path in (
         f"/residents/{sanne}",
         f"/residents/{sanne}/consent",
@@ -61,26 +61,26 @@ def test_professional_privacy_pages_are_accessible(page, world):
         _check(page, path)
 
 
-def test_consent_missing_page_is_accessible(page, world):
-    browser_login(page, world["ggz_coach"])
-    response = page.goto(f"/residents/{world['sanne'].id}")
+def test_consent_missing_page_is_accessible(page, consent_chain):
+    browser_login(page, consent_chain["ggz_coach"])
+    response = page.goto(f"/residents/{consent_chain['sanne'].id}")
     assert response.status == 403
     assert "Toestemming ontbreekt" in page.locator("h1").inner_text()
     assert_no_axe_violations(page)
 
 
 def test_erasure_is_asked_by_one_and_approved_by_another(
-    page, browser, live_server, world, db_session
+    page, browser, live_server, consent_chain, db_session
 ):
-    browser_login(page, world["coach"])
-    page.goto(f"/residents/{world['sanne'].id}/erasure")
+    browser_login(page, consent_chain["coach"])
+    page.goto(f"/residents/{consent_chain['sanne'].id}/erasure")
     page.get_by_label("Een andere reden").check()
     page.get_by_label("Ik begrijp dat een tweede persoon").check()
     page.get_by_role("button", name="Vraag om te wissen").click()
     page.wait_for_load_state()
     request = db_session.exec(select(ErasureRequest)).one()
     manager = browser.new_context(base_url=live_server.url, locale="nl-NL").new_page()
-    browser_login(manager, world["manager"])
+    browser_login(manager, consent_chain["manager"])
     _check(manager, "/privacy/erasures")
     _check(manager, f"/privacy/erasures/{request.id}")
     manager.get_by_label("Goedkeuren: nu wissen").check()
@@ -91,19 +91,19 @@ def test_erasure_is_asked_by_one_and_approved_by_another(
     assert_no_axe_violations(manager)
 
 
-def test_admin_pages_are_accessible(page, world):
-    browser_login(page, world["admin"])
+def test_admin_pages_are_accessible(page, consent_chain):
+    browser_login(page, consent_chain["admin"])
     _check(page, "/admin/")
     _check(page, "/privacy/access-log")
-    _check(page, f"/admin/organisations/{world['wijkteam'].id}/edit")
+    _check(page, f"/admin/organisations/{consent_chain['wijkteam'].id}/edit")
 
 
-def test_two_factor_enrolment_and_login(page, world, db_session, totp_now):
-    browser_login(page, world["colleague"])
+def test_two_factor_enrolment_and_login(page, consent_chain, db_session, totp_now):
+    browser_login(page, consent_chain["colleague"])
     _check(page, "/account/two-factor")
     assert page.locator(".qr-code svg").count() == 1
     secret = db_session.exec(
-        select(TwoFactor.secret).where(TwoFactor.user_id == world["colleague"].id)
+        select(TwoFactor.secret).where(TwoFactor.user_id == consent_chain["colleague"].id)
     ).one()
     page.get_by_label("Code").fill(pyotp.TOTP(secret).at(totp_now - 30))
     page.get_by_role("button", name="Bevestigen").click()
@@ -113,7 +113,7 @@ def test_two_factor_enrolment_and_login(page, world, db_session, totp_now):
     page.get_by_role("button", name="Uitloggen").click()
     page.wait_for_load_state()
     page.goto("/login")
-    page.fill("input[name=email]", world["colleague"].email)
+    page.fill("input[name=email]", consent_chain["colleague"].email)
     page.fill("input[name=password]", "correct horse battery")
     page.locator("main form [type=submit]").click()
     page.wait_for_url("**/login/code")

@@ -13,7 +13,7 @@ from wattelt.consent.services import counted_residents
 from wattelt.models import AccessLog, Answer, ConsentRecord, Measurement
 from wattelt.policy import Action, can, visible_residents
 
-from helpers.world import give_consent
+from helpers.consent_chain import give_consent
 
 MISSING = "Toestemming ontbreekt"
 
@@ -42,99 +42,99 @@ MATRIX = [
 
 
 @pytest.mark.parametrize(("who", "status"), MATRIX)
-def test_only_own_organisation_or_consent_gives_access(world, client, login, who, status):
-    login(client, world[who])
-    response = client.get(f"/residents/{world['sanne'].id}")
+def test_only_own_organisation_or_consent_gives_access(consent_chain, client, login, who, status):
+    login(client, consent_chain[who])
+    response = client.get(f"/residents/{consent_chain['sanne'].id}")
     assert response.status_code == status
     page = response.get_data(as_text=True)
     if status == 403:
-        assert MISSING in page and world["sanne"].code in page
+        assert MISSING in page and consent_chain["sanne"].code in page
         assert "1984" not in page and "3531" not in page  # no person-level data
     if status == 404:
-        assert world["sanne"].code not in page
+        assert consent_chain["sanne"].code not in page
 
 
-def test_without_consent_the_list_shows_only_the_code(world, client, login):
-    login(client, world["ggz_coach"])
+def test_without_consent_the_list_shows_only_the_code(consent_chain, client, login):
+    login(client, consent_chain["ggz_coach"])
     page = client.get("/residents/").get_data(as_text=True)
-    assert world["sanne"].code in page
+    assert consent_chain["sanne"].code in page
     assert "1984" not in page and "3531" not in page
     assert "alleen de code" in page
 
 
-def test_missing_consent_is_logged_as_denied(world, client, login, db_session):
-    login(client, world["ggz_coach"])
-    client.get(f"/residents/{world['sanne'].id}")
+def test_missing_consent_is_logged_as_denied(consent_chain, client, login, db_session):
+    login(client, consent_chain["ggz_coach"])
+    client.get(f"/residents/{consent_chain['sanne'].id}")
     row = db_session.exec(
         select(AccessLog).where(
-            AccessLog.user_id == world["ggz_coach"].id, AccessLog.action == "denied"
+            AccessLog.user_id == consent_chain["ggz_coach"].id, AccessLog.action == "denied"
         )
     ).one()
-    assert row.resident_id == world["sanne"].id and "no consent" in row.what
+    assert row.resident_id == consent_chain["sanne"].id and "no consent" in row.what
 
 
-def test_visible_residents_applies_consent_in_sql(world, app):
+def test_visible_residents_applies_consent_in_sql(consent_chain, app):
     with app.app_context():
         session = db.session()
-        ggz = {r.id for r in session.exec(visible_residents(world["ggz_coach"])).all()}
-        mee = {r.id for r in session.exec(visible_residents(world["mee_coach"])).all()}
-        assert world["sanne"].id not in ggz
-        assert {world["sanne"].id, world["piet"].id} <= mee
+        ggz = {r.id for r in session.exec(visible_residents(consent_chain["ggz_coach"])).all()}
+        mee = {r.id for r in session.exec(visible_residents(consent_chain["mee_coach"])).all()}
+        assert consent_chain["sanne"].id not in ggz
+        assert {consent_chain["sanne"].id, consent_chain["piet"].id} <= mee
 
 
-def test_resident_network_and_case_director_are_not_affected(world, app):
+def test_resident_network_and_case_director_are_not_affected(consent_chain, app):
     with app.app_context():
         session = db.session()
-        sanne = world["sanne"]
-        give_consent(app, sanne, world["mee"], False)
-        assert can(session, world["sanne_account"], Action.CHANGE, sanne)
-        assert can(session, world["carer"], Action.VIEW, sanne)
-        assert can(session, world["coach"], Action.MANAGE, sanne)
-        assert not can(session, world["mee_coach"], Action.VIEW, sanne)
+        sanne = consent_chain["sanne"]
+        give_consent(app, sanne, consent_chain["mee"], False)
+        assert can(session, consent_chain["sanne_account"], Action.CHANGE, sanne)
+        assert can(session, consent_chain["carer"], Action.VIEW, sanne)
+        assert can(session, consent_chain["coach"], Action.MANAGE, sanne)
+        assert not can(session, consent_chain["mee_coach"], Action.VIEW, sanne)
 
 
-def test_case_director_in_a_partner_organisation_makes_it_an_own_organisation(world, app):
+def test_case_director_in_a_partner_organisation_makes_it_an_own_organisation(consent_chain, app):
     from wattelt.models import Resident
 
     with app.app_context():
         session = db.session()
-        sanne = session.get(Resident, world["sanne"].id)
-        sanne.case_director_id = world["ggz_coach"].id
+        sanne = session.get(Resident, consent_chain["sanne"].id)
+        sanne.case_director_id = consent_chain["ggz_coach"].id
         session.add(sanne)
         session.commit()
         # GGZ now keeps the plan together: its people may see her, without extra consent.
-        assert can(session, world["ggz_manager"], Action.VIEW, sanne)
+        assert can(session, consent_chain["ggz_manager"], Action.VIEW, sanne)
 
 
-def test_withdrawn_consent_works_on_the_very_next_request(world, app, client, login):
+def test_withdrawn_consent_works_on_the_very_next_request(consent_chain, app, client, login):
     mee = app.test_client()
-    login(mee, world["mee_coach"])
-    assert mee.get(f"/residents/{world['sanne'].id}").status_code == 200
-    login(client, world["sanne_account"])
+    login(mee, consent_chain["mee_coach"])
+    assert mee.get(f"/residents/{consent_chain['sanne'].id}").status_code == 200
+    login(client, consent_chain["sanne_account"])
     response = client.post(
         "/mijn/toestemming",
         data={
             "version": _version(client, "/mijn/toestemming"),
             "count": "yes",
-            f"share_{world['mee'].id}": "no",
-            f"share_{world['ggz'].id}": "no",
+            f"share_{consent_chain['mee'].id}": "no",
+            f"share_{consent_chain['ggz'].id}": "no",
             "explained_by": "",
         },
     )
     assert response.status_code == 302
     # The same MEE session, not logged out: refused at once.
-    assert mee.get(f"/residents/{world['sanne'].id}").status_code == 403
+    assert mee.get(f"/residents/{consent_chain['sanne'].id}").status_code == 403
     listed = mee.get("/residents/").get_data(as_text=True)
-    assert world["sanne"].code in listed and "alleen de code" in listed
+    assert consent_chain["sanne"].code in listed and "alleen de code" in listed
 
 
 def test_withdrawal_mid_measurement_refuses_the_next_answer_and_keeps_earlier_ones(
-    world, app, client, login, db_session
+    consent_chain, app, client, login, db_session
 ):
-    give_consent(app, world["sanne"], world["ggz"], True)
-    login(client, world["ggz_coach"])
+    give_consent(app, consent_chain["sanne"], consent_chain["ggz"], True)
+    login(client, consent_chain["ggz_coach"])
     response = client.post(
-        f"/residents/{world['sanne'].id}/measurements/new",
+        f"/residents/{consent_chain['sanne'].id}/measurements/new",
         data={"questionnaire": "wattelt", "present": "coach", "mode": "together"},
     )
     assert response.status_code == 302
@@ -146,7 +146,7 @@ def test_withdrawal_mid_measurement_refuses_the_next_answer_and_keeps_earlier_on
         headers=headers,
     )
     assert first.status_code == 200
-    give_consent(app, world["sanne"], world["ggz"], False)
+    give_consent(app, consent_chain["sanne"], consent_chain["ggz"], False)
     second = client.post(
         f"/measurements/{draft.id}/fill/resident/2",
         data={"answer": "4", "version": "0"},
@@ -158,8 +158,8 @@ def test_withdrawal_mid_measurement_refuses_the_next_answer_and_keeps_earlier_on
     assert [a.value for a in answers] == [3]
 
 
-def test_resident_records_choices_with_who_explained(world, client, login, db_session):
-    login(client, world["sanne_account"])
+def test_resident_records_choices_with_who_explained(consent_chain, client, login, db_session):
+    login(client, consent_chain["sanne_account"])
     page = client.get("/mijn/toestemming")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -171,75 +171,79 @@ def test_resident_records_choices_with_who_explained(world, client, login, db_se
         data={
             "version": _version(client, "/mijn/toestemming"),
             "count": "yes",
-            f"share_{world['mee'].id}": "yes",
-            f"share_{world['ggz'].id}": "yes",
-            "explained_by": str(world["ggz_coach"].id),
+            f"share_{consent_chain['mee'].id}": "yes",
+            f"share_{consent_chain['ggz'].id}": "yes",
+            "explained_by": str(consent_chain["ggz_coach"].id),
         },
     )
     assert response.status_code == 302
     # Only the one choice that changed is recorded.
     assert _records(db_session) == before + 1
     record = db_session.exec(select(ConsentRecord).order_by(ConsentRecord.id.desc())).first()
-    assert (record.organisation_id, record.granted) == (world["ggz"].id, True)
-    assert record.explained_by_id == world["ggz_coach"].id
-    assert record.recorded_by_id == world["sanne_account"].id
+    assert (record.organisation_id, record.granted) == (consent_chain["ggz"].id, True)
+    assert record.explained_by_id == consent_chain["ggz_coach"].id
+    assert record.recorded_by_id == consent_chain["sanne_account"].id
     logged = db_session.exec(
         select(AccessLog).where(AccessLog.what == "consent", AccessLog.action == "change")
     ).one()
-    assert logged.resident_id == world["sanne"].id
+    assert logged.resident_id == consent_chain["sanne"].id
 
 
-def test_coach_records_on_behalf_and_is_the_one_who_explained(world, client, login, db_session):
-    login(client, world["colleague"])
+def test_coach_records_on_behalf_and_is_the_one_who_explained(
+    consent_chain, client, login, db_session
+):
+    login(client, consent_chain["colleague"])
     response = client.post(
-        f"/residents/{world['sanne'].id}/consent",
+        f"/residents/{consent_chain['sanne'].id}/consent",
         data={
-            "version": _version(client, f"/residents/{world['sanne'].id}/consent"),
+            "version": _version(client, f"/residents/{consent_chain['sanne'].id}/consent"),
             "count": "no",
-            f"share_{world['mee'].id}": "yes",
-            f"share_{world['ggz'].id}": "no",
+            f"share_{consent_chain['mee'].id}": "yes",
+            f"share_{consent_chain['ggz'].id}": "no",
         },
     )
     assert response.status_code == 302
     db_session.expire_all()
     rows = db_session.exec(
-        select(ConsentRecord).where(ConsentRecord.explained_by_id == world["colleague"].id)
+        select(ConsentRecord).where(ConsentRecord.explained_by_id == consent_chain["colleague"].id)
     ).all()
     assert {(r.purpose, r.organisation_id, r.granted) for r in rows} == {
         ("count", None, False),
-        ("share", world["ggz"].id, False),
+        ("share", consent_chain["ggz"].id, False),
     }
 
 
 @pytest.mark.parametrize("who", ["mee_coach", "manager"])
-def test_others_see_the_choices_but_cannot_record_them(world, client, login, db_session, who):
-    login(client, world[who])
-    page = client.get(f"/residents/{world['sanne'].id}/consent")
+def test_others_see_the_choices_but_cannot_record_them(
+    consent_chain, client, login, db_session, who
+):
+    login(client, consent_chain[who])
+    page = client.get(f"/residents/{consent_chain['sanne'].id}/consent")
     assert page.status_code == 200 and 'name="count"' not in page.get_data(as_text=True)
     before = _records(db_session)
     response = client.post(
-        f"/residents/{world['sanne'].id}/consent",
-        data={"version": "999", "count": "yes", f"share_{world['mee'].id}": "yes"},
+        f"/residents/{consent_chain['sanne'].id}/consent",
+        data={"version": "999", "count": "yes", f"share_{consent_chain['mee'].id}": "yes"},
     )
     assert response.status_code == 403
     assert _records(db_session) == before
 
 
-def test_tampered_consent_form_changes_nothing(world, client, login, db_session):
-    login(client, world["sanne_account"])
+def test_tampered_consent_form_changes_nothing(consent_chain, client, login, db_session):
+    login(client, consent_chain["sanne_account"])
     version = _version(client, "/mijn/toestemming")
     before = _records(db_session)
     base = {
         "version": version,
         "count": "yes",
-        f"share_{world['mee'].id}": "yes",
-        f"share_{world['ggz'].id}": "no",
+        f"share_{consent_chain['mee'].id}": "yes",
+        f"share_{consent_chain['ggz'].id}": "no",
         "explained_by": "",
     }
     # A value outside yes/no, an explainer who does not work with Sanne, a missing answer.
     for tampered in (
         {**base, "count": "maybe"},
-        {**base, "explained_by": str(world["other_coach"].id)},
+        {**base, "explained_by": str(consent_chain["other_coach"].id)},
         {k: v for k, v in base.items() if k != "count"},
         {**base, "version": "not a number"},
     ):
@@ -248,30 +252,34 @@ def test_tampered_consent_form_changes_nothing(world, client, login, db_session)
     # A choice for an organisation that is not involved has no field: only the real choices
     # (here the first answer about GGZ) are recorded.
     response = client.post(
-        "/mijn/toestemming", data={**base, f"share_{world['elsewhere'].id}": "yes"}
+        "/mijn/toestemming", data={**base, f"share_{consent_chain['elsewhere'].id}": "yes"}
     )
     assert response.status_code == 302
     assert _records(db_session) == before + 1
     assert (
         db_session.exec(
-            select(ConsentRecord).where(ConsentRecord.organisation_id == world["elsewhere"].id)
+            select(ConsentRecord).where(
+                ConsentRecord.organisation_id == consent_chain["elsewhere"].id
+            )
         ).first()
         is None
     )
 
 
-def test_choices_changed_meanwhile_are_not_overwritten(world, app, client, login, db_session):
-    login(client, world["sanne_account"])
+def test_choices_changed_meanwhile_are_not_overwritten(
+    consent_chain, app, client, login, db_session
+):
+    login(client, consent_chain["sanne_account"])
     stale = _version(client, "/mijn/toestemming")
-    give_consent(app, world["sanne"], world["ggz"], True, by=world["coach"])
+    give_consent(app, consent_chain["sanne"], consent_chain["ggz"], True, by=consent_chain["coach"])
     before = _records(db_session)
     response = client.post(
         "/mijn/toestemming",
         data={
             "version": stale,
             "count": "yes",
-            f"share_{world['mee'].id}": "yes",
-            f"share_{world['ggz'].id}": "no",
+            f"share_{consent_chain['mee'].id}": "yes",
+            f"share_{consent_chain['ggz'].id}": "no",
             "explained_by": "",
         },
     )
@@ -280,10 +288,10 @@ def test_choices_changed_meanwhile_are_not_overwritten(world, app, client, login
     assert _records(db_session) == before
 
 
-def test_counted_residents_follows_the_newest_choice(world, app):
+def test_counted_residents_follows_the_newest_choice(consent_chain, app):
     with app.app_context():
         session = db.session()
-        assert set(session.exec(counted_residents()).all()) == {world["sanne"].id}
-        give_consent(app, world["sanne"], None, False)
-        give_consent(app, world["piet"], None, True)
-        assert set(session.exec(counted_residents()).all()) == {world["piet"].id}
+        assert set(session.exec(counted_residents()).all()) == {consent_chain["sanne"].id}
+        give_consent(app, consent_chain["sanne"], None, False)
+        give_consent(app, consent_chain["piet"], None, True)
+        assert set(session.exec(counted_residents()).all()) == {consent_chain["piet"].id}

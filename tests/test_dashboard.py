@@ -17,7 +17,11 @@ from helpers.outcomes import populate
 
 
 @pytest.fixture
-def world(app, db_session, make_chain, make_organisation, make_district, make_user, make_resident):
+def figures_chain(
+    app, db_session, make_chain, make_organisation, make_district, make_user, make_resident
+):
+    """160 synthetic residents over three partners (60/35/5 %) and two districts, and one person
+    of every role (and a policymaker without an organisation)."""
     chain = make_chain(name="Samen Sterk")
     organisations = [make_organisation(name=f"Partner {i}", chain=chain) for i in range(3)]
     districts = [make_district(name=f"Wijk {i}") for i in range(2)]
@@ -54,47 +58,47 @@ PAGES = [
 
 
 @pytest.mark.parametrize("role", ["coach", "admin", "resident", "network"])
-def test_other_roles_get_nothing(client, login, world, role):
-    login(client, world[role])
+def test_other_roles_get_nothing(client, login, figures_chain, role):
+    login(client, figures_chain[role])
     for path in PAGES:
         assert client.get(path).status_code == 403, path
     assert "/dashboard/" not in client.get("/").get_data(as_text=True)
 
 
-def test_logged_out_visitors_are_sent_to_the_login(client, world):
+def test_logged_out_visitors_are_sent_to_the_login(client, figures_chain):
     for path in PAGES:
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_policymaker_sees_the_chain_and_is_linked_from_home_and_menu(client, login, world):
-    login(client, world["policymaker"])
+def test_policymaker_sees_the_chain_and_is_linked_from_home_and_menu(client, login, figures_chain):
+    login(client, figures_chain["policymaker"])
     home = client.get("/").get_data(as_text=True)
     assert 'href="/dashboard/"' in home
     page = client.get("/dashboard/")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Samen Sterk" in text
-    for organisation in world["organisations"]:
+    for organisation in figures_chain["organisations"]:
         assert organisation.name in text  # every partner is a filter choice
     # The small partner (about 5% of 160 residents) is below k on its own.
-    small = client.get(f"/dashboard/?organisation={world['organisations'][2].id}").get_data(
+    small = client.get(f"/dashboard/?organisation={figures_chain['organisations'][2].id}").get_data(
         as_text=True
     )
     assert "minder dan 10" in small
 
 
-def test_policymaker_without_organisation_gets_a_clear_message(client, login, world):
-    login(client, world["lost_policymaker"])
+def test_policymaker_without_organisation_gets_a_clear_message(client, login, figures_chain):
+    login(client, figures_chain["lost_policymaker"])
     page = client.get("/dashboard/")
     assert page.status_code == 200
     assert "niet gekoppeld" in page.get_data(as_text=True)
     assert client.get("/dashboard/export.zip").status_code == 200  # the same message, no data
 
 
-def test_manager_sees_only_their_own_organisation(client, login, world):
-    login(client, world["manager"])
-    own, other = world["organisations"][1], world["organisations"][0]
+def test_manager_sees_only_their_own_organisation(client, login, figures_chain):
+    login(client, figures_chain["manager"])
+    own, other = figures_chain["organisations"][1], figures_chain["organisations"][0]
     page = client.get("/dashboard/").get_data(as_text=True)
     assert own.name in page and other.name not in page
     refused = client.get(f"/dashboard/?organisation={other.id}")
@@ -119,9 +123,9 @@ def test_manager_sees_only_their_own_organisation(client, login, world):
     ],
 )
 def test_bad_filter_values_get_a_clear_message_and_are_not_applied(
-    client, login, world, query, field
+    client, login, figures_chain, query, field
 ):
-    login(client, world["policymaker"])
+    login(client, figures_chain["policymaker"])
     response = client.get(f"/dashboard/?{query}")
     assert response.status_code == 400
     text = response.get_data(as_text=True)
@@ -131,16 +135,16 @@ def test_bad_filter_values_get_a_clear_message_and_are_not_applied(
     assert client.get(f"/dashboard/export.xlsx?{query}").status_code == 400
 
 
-def test_compare_by_something_else_is_refused_plainly(client, login, world):
-    login(client, world["policymaker"])
+def test_compare_by_something_else_is_refused_plainly(client, login, figures_chain):
+    login(client, figures_chain["policymaker"])
     response = client.get("/dashboard/compare?by=postcode")
     assert response.status_code == 400
     assert "Vergelijk per organisatie of per wijk" in response.get_data(as_text=True)
 
 
-def test_exports_hold_the_suppressed_figures_and_a_codebook(client, login, world):
-    login(client, world["policymaker"])
-    small = world["organisations"][2]
+def test_exports_hold_the_suppressed_figures_and_a_codebook(client, login, figures_chain):
+    login(client, figures_chain["policymaker"])
+    small = figures_chain["organisations"][2]
     response = client.get("/dashboard/export.zip?lang=en")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].endswith('.zip"')
@@ -173,8 +177,8 @@ def test_exports_hold_the_suppressed_figures_and_a_codebook(client, login, world
     assert {r["group"]: r["suppressed"] for r in rows}[small.name] == "yes"
 
 
-def test_plotly_is_our_own_bundle_served_by_us_and_cached(client, login, world):
-    login(client, world["policymaker"])
+def test_plotly_is_our_own_bundle_served_by_us_and_cached(client, login, figures_chain):
+    login(client, figures_chain["policymaker"])
     page = client.get("/dashboard/").get_data(as_text=True)
     src = re.search(r'<script src="(/static/vendor/plotly/plotly\.min\.js\?v=\w+)"', page)
     assert src, "the dashboard loads our own plotly.js bundle"
@@ -184,8 +188,8 @@ def test_plotly_is_our_own_bundle_served_by_us_and_cached(client, login, world):
     response.close()
 
 
-def test_charts_travel_as_json_data_blocks_without_inline_script(client, login, world):
-    login(client, world["policymaker"])
+def test_charts_travel_as_json_data_blocks_without_inline_script(client, login, figures_chain):
+    login(client, figures_chain["policymaker"])
     text = client.get("/dashboard/").get_data(as_text=True)
     assert '<script type="application/json" id="chart-change">' in text
     import re
@@ -194,12 +198,12 @@ def test_charts_travel_as_json_data_blocks_without_inline_script(client, login, 
         assert 'type="application/json"' in script
 
 
-def test_admin_makes_shows_once_and_revokes_a_token(client, login, world):
-    login(client, world["admin"])
+def test_admin_makes_shows_once_and_revokes_a_token(client, login, figures_chain):
+    login(client, figures_chain["admin"])
     assert client.get("/admin/api-tokens").status_code == 200
     response = client.post(
         "/admin/api-tokens",
-        data={"user_id": world["policymaker"].id, "name": "Power BI", "days": "90"},
+        data={"user_id": figures_chain["policymaker"].id, "name": "Power BI", "days": "90"},
     )
     assert response.status_code == 200
     token = re.search(r'id="api-token">(wt_[^<]+)<', response.get_data(as_text=True)).group(1)
@@ -215,17 +219,17 @@ def test_admin_makes_shows_once_and_revokes_a_token(client, login, world):
     )
     # A coach cannot be given a token; the form says so.
     refused = client.post(
-        "/admin/api-tokens", data={"user_id": world["coach"].id, "name": "x", "days": "30"}
+        "/admin/api-tokens", data={"user_id": figures_chain["coach"].id, "name": "x", "days": "30"}
     )
     assert refused.status_code == 400
 
 
-def test_only_admins_manage_tokens(client, login, world):
-    login(client, world["policymaker"])
+def test_only_admins_manage_tokens(client, login, figures_chain):
+    login(client, figures_chain["policymaker"])
     assert client.get("/admin/api-tokens").status_code == 403
     assert (
         client.post(
-            "/admin/api-tokens", data={"user_id": world["policymaker"].id, "name": "x"}
+            "/admin/api-tokens", data={"user_id": figures_chain["policymaker"].id, "name": "x"}
         ).status_code
         == 403
     )

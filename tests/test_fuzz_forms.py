@@ -24,7 +24,7 @@ from wattelt.goals import services as goal_services
 from wattelt.models import ErasureRequest, Resident, User
 
 from conftest import log_in
-from helpers import world as privacy_world
+from helpers.consent_chain import add_measurement, build_consent_chain
 
 #: Written on purpose by refused requests too: the log of refused access and failed logins.
 LOG_TABLES = {"access_log", "login_failure", "alembic_version"}
@@ -69,15 +69,15 @@ def valid(*values) -> st.SearchStrategy:
 
 @dataclass
 class Form:
-    role: str | None  # key in the world, None: not logged in
+    role: str | None  # key in the consent_chain, None: not logged in
     url: Callable[[dict], str]
     fields: Callable[[dict], dict[str, st.SearchStrategy]] = field(default=lambda w: {})
     method: str = "POST"
     headers: Callable[[dict], dict[str, str]] = field(default=lambda w: {})
 
 
-def _ids(world, *names) -> list[int]:
-    return [world[n].id for n in names]
+def _ids(consent_chain, *names) -> list[int]:
+    return [consent_chain[n].id for n in names]
 
 
 FORMS: dict[str, Form] = {
@@ -380,28 +380,32 @@ def _snapshot(app) -> dict[str, str]:
     return sums
 
 
-def _world(app) -> dict:
-    world = privacy_world.build(app)
-    world["draft"] = privacy_world.add_measurement(app, world["sanne"], world["coach"], "draft")
+def _fuzz_chain(app) -> dict:
+    consent_chain = build_consent_chain(app)
+    consent_chain["draft"] = add_measurement(
+        app, consent_chain["sanne"], consent_chain["coach"], "draft"
+    )
     with app.app_context(), db.standalone_session() as session:
-        world["token"] = create_invitation(
-            session, session.get(User, world["piet_account"].id), None
+        consent_chain["token"] = create_invitation(
+            session, session.get(User, consent_chain["piet_account"].id), None
         )
         request = ErasureRequest(
-            resident_id=world["piet"].id, reason="other", requested_by_id=world["mee_coach"].id
+            resident_id=consent_chain["piet"].id,
+            reason="other",
+            requested_by_id=consent_chain["mee_coach"].id,
         )
         session.add(request)
         session.flush()
-        world["request_id"] = request.id
-        _row, world["api_token"] = api_tokens.create(
+        consent_chain["request_id"] = request.id
+        _row, consent_chain["api_token"] = api_tokens.create(
             session,
-            session.get(User, world["policymaker"].id),
+            session.get(User, consent_chain["policymaker"].id),
             "BI",
-            session.get(User, world["admin"].id),
+            session.get(User, consent_chain["admin"].id),
             None,
         )
-        sanne = session.get(Resident, world["sanne"].id)
-        coach = session.get(User, world["coach"].id)
+        sanne = session.get(Resident, consent_chain["sanne"].id)
+        coach = session.get(User, consent_chain["coach"].id)
         goal = goal_services.create_goal(
             session,
             sanne,
@@ -413,20 +417,22 @@ def _world(app) -> dict:
         step = goal_services.add_step(
             session, sanne, goal, coach, text="De post openen", helper_key="resident", due_on=None
         )
-        world["goal_id"], world["step_id"] = goal.id, step.id
-    world["follow_up"] = privacy_world.add_measurement(app, world["sanne"], world["coach"])
-    return world
+        consent_chain["goal_id"], consent_chain["step_id"] = goal.id, step.id
+    consent_chain["follow_up"] = add_measurement(
+        app, consent_chain["sanne"], consent_chain["coach"]
+    )
+    return consent_chain
 
 
 @pytest.mark.parametrize("name", list(FORMS))
 def test_no_input_breaks_a_form_or_writes_half(app, name):
     form = FORMS[name]
-    world = _world(app)
+    consent_chain = _fuzz_chain(app)
     client = app.test_client()
     if form.role:
-        log_in(client, world[form.role])
-    url = form.url(world)
-    strategy = st.fixed_dictionaries({}, optional=form.fields(world))
+        log_in(client, consent_chain[form.role])
+    url = form.url(consent_chain)
+    strategy = st.fixed_dictionaries({}, optional=form.fields(consent_chain))
 
     @settings(
         max_examples=20,
@@ -435,7 +441,7 @@ def test_no_input_breaks_a_form_or_writes_half(app, name):
     @given(data=strategy)
     def post(data):
         before = _snapshot(app)
-        headers = form.headers(world)
+        headers = form.headers(consent_chain)
         if form.method == "GET":
             response = client.get(url, query_string=data, headers=headers)
         else:
@@ -448,12 +454,12 @@ def test_no_input_breaks_a_form_or_writes_half(app, name):
 
 
 def test_too_big_a_form_is_refused_whole(app, login, db_session):
-    world = privacy_world.build(app)
+    consent_chain = build_consent_chain(app)
     client = app.test_client()
-    log_in(client, world["coach"])
+    log_in(client, consent_chain["coach"])
     before = _snapshot(app)
     response = client.post(
-        f"/residents/{world['sanne'].id}/network",
+        f"/residents/{consent_chain['sanne'].id}/network",
         data={"display_name": "x" * 1_100_000, "relation": "carer"},
     )
     assert response.status_code == 413

@@ -21,17 +21,17 @@ from wattelt.models import (
     User,
 )
 
-from helpers.world import add_measurement
+from helpers.consent_chain import add_measurement
 
 GOAL = "Ik wil mijn post elke week openen."
 
 
-def _plan(app, world) -> dict:
+def _plan(app, consent_chain) -> dict:
     """A goal with a step for Jan, scored +1 at a follow-up measurement."""
-    follow_up = add_measurement(app, world["sanne"], world["coach"])
+    follow_up = add_measurement(app, consent_chain["sanne"], consent_chain["coach"])
     with app.app_context(), db.standalone_session() as session:
-        sanne = session.get(Resident, world["sanne"].id)
-        coach = session.get(User, world["coach"].id)
+        sanne = session.get(Resident, consent_chain["sanne"].id)
+        coach = session.get(User, consent_chain["coach"].id)
         jan = session.exec(
             select(NetworkMember).where(NetworkMember.resident_id == sanne.id)
         ).first()
@@ -51,9 +51,9 @@ def _plan(app, world) -> dict:
         return {"goal_id": goal.id}
 
 
-def test_the_export_holds_the_plan_in_the_residents_own_words(world, app, client, login):
-    _plan(app, world)
-    login(client, world["sanne_account"])
+def test_the_export_holds_the_plan_in_the_residents_own_words(consent_chain, app, client, login):
+    _plan(app, consent_chain)
+    login(client, consent_chain["sanne_account"])
     data = json.loads(client.get("/mijn/gegevens.json").get_data(as_text=True))
     rows = data["areas"]["goals"]["rows"]
     goal = next(r for r in rows if r["kind"] == "goal")
@@ -65,18 +65,18 @@ def test_the_export_holds_the_plan_in_the_residents_own_words(world, app, client
 
 
 def test_erasure_removes_the_plans_texts_and_keeps_the_goal_scores(
-    world, app, client, login, db_session
+    consent_chain, app, client, login, db_session
 ):
-    ids = _plan(app, world)
-    login(client, world["coach"])
+    ids = _plan(app, consent_chain)
+    login(client, consent_chain["coach"])
     client.post(
-        f"/residents/{world['sanne'].id}/erasure",
+        f"/residents/{consent_chain['sanne'].id}/erasure",
         data={"reason": "resident_asked", "confirm": "y"},
     )
     db_session.expire_all()
     request = db_session.exec(select(ErasureRequest)).one()
     approver = app.test_client()
-    login(approver, world["manager"])
+    login(approver, consent_chain["manager"])
     response = approver.post(f"/privacy/erasures/{request.id}", data={"decision": "approve"})
     assert response.status_code == 302
 
@@ -90,6 +90,8 @@ def test_erasure_removes_the_plans_texts_and_keeps_the_goal_scores(
     assert [s.score for s in db_session.exec(select(GoalScore)).all()] == [1]
     assert db_session.exec(select(Step)).all() == []
     assert (
-        db_session.exec(select(PlanChange).where(PlanChange.resident_id == world["sanne"].id)).all()
+        db_session.exec(
+            select(PlanChange).where(PlanChange.resident_id == consent_chain["sanne"].id)
+        ).all()
         == []
     )

@@ -10,14 +10,7 @@ from sqlmodel import func, select
 
 from wattelt.models import Goal, GoalDomain, GoalScore, Plan, PlanChange, Resident, Step
 
-from helpers.goals import completed_measurement, plan_world, write_goal, write_step
-
-
-@pytest.fixture
-def world(app, make_chain, make_organisation, make_user, make_resident, make_network_member):
-    return plan_world(
-        app, make_chain, make_organisation, make_user, make_resident, make_network_member
-    )
+from helpers.goals import completed_measurement, write_goal, write_step
 
 
 def _count(db_session, model) -> int:
@@ -46,16 +39,18 @@ GOAL = {
 # --- from a measurement to goals -----------------------------------------------------------------
 
 
-def test_making_goals_from_a_measurement_one_wish_at_a_time(app, world, client, login, db_session):
+def test_making_goals_from_a_measurement_one_wish_at_a_time(
+    app, plan_chain, client, login, db_session
+):
     t0 = completed_measurement(
         app,
-        world["sanne"],
+        plan_chain["sanne"],
         days_ago=3,
         values={"money": 1, "friends": 2, "housing": 4},
         wants=("money", "friends"),
         notes={"money": "De post stapelt op."},
     )
-    login(client, world["kees"])
+    login(client, plan_chain["kees"])
     summary = _text(client.get(f"/measurements/{t0.id}/summary"))
     assert f'href="/measurements/{t0.id}/goals"' in summary
     assert "Doelen scoren" not in summary  # the first measurement is no follow-up
@@ -70,17 +65,17 @@ def test_making_goals_from_a_measurement_one_wish_at_a_time(app, world, client, 
     assert (goal.text, goal.measurement_id, goal.organisation_id) == (
         GOAL["text"],
         t0.id,
-        world["wijkteam"].id,
+        plan_chain["wijkteam"].id,
     )
     page = _text(client.get(response.headers["Location"]))
     assert _checked(page, "domains") == ["friends"]  # then the next wish without a goal
     assert GOAL["text"] in page  # listed under the goals made from this measurement
 
 
-def test_goals_are_made_from_finished_measurements_only(app, world, client, login, db_session):
-    login(client, world["kees"])
+def test_goals_are_made_from_finished_measurements_only(app, plan_chain, client, login, db_session):
+    login(client, plan_chain["kees"])
     client.post(
-        f"/residents/{world['sanne'].id}/measurements/new",
+        f"/residents/{plan_chain['sanne'].id}/measurements/new",
         data={"questionnaire": "wattelt", "present": "coach", "mode": "together"},
     )
     draft = db_session.exec(select(Goal.id)).all()
@@ -106,11 +101,11 @@ def test_goals_are_made_from_finished_measurements_only(app, world, client, logi
     ],
 )
 def test_a_bad_goal_gets_a_clear_message_keeps_the_input_and_saves_nothing(
-    world, client, login, db_session, data, message
+    plan_chain, client, login, db_session, data, message
 ):
-    login(client, world["kees"])
+    login(client, plan_chain["kees"])
     form = {**GOAL, **data}
-    response = client.post(f"/residents/{world['sanne'].id}/plan/goals/new", data=form)
+    response = client.post(f"/residents/{plan_chain['sanne'].id}/plan/goals/new", data=form)
     assert response.status_code == 400
     page = _text(response)
     assert message in page
@@ -118,10 +113,11 @@ def test_a_bad_goal_gets_a_clear_message_keeps_the_input_and_saves_nothing(
     assert _count(db_session, Goal) == 0 and _count(db_session, PlanChange) == 0
 
 
-def test_too_long_for_the_server_is_a_clear_413(world, client, login, db_session):
-    login(client, world["kees"])
+def test_too_long_for_the_server_is_a_clear_413(plan_chain, client, login, db_session):
+    login(client, plan_chain["kees"])
     response = client.post(
-        f"/residents/{world['sanne'].id}/plan/goals/new", data={**GOAL, "text": "x" * 2_000_000}
+        f"/residents/{plan_chain['sanne'].id}/plan/goals/new",
+        data={**GOAL, "text": "x" * 2_000_000},
     )
     assert response.status_code == 413
     assert "Dat is te veel" in _text(response) or "te groot" in _text(response)
@@ -132,15 +128,19 @@ def test_too_long_for_the_server_is_a_clear_413(world, client, login, db_session
 
 
 def test_adding_steps_for_the_resident_a_network_member_and_a_professional(
-    app, world, client, login, db_session
+    app, plan_chain, client, login, db_session
 ):
-    goal = write_goal(app, world["sanne"], world["kees"])
-    login(client, world["mila"])
-    url = f"/residents/{world['sanne'].id}/plan/goals/{goal.id}/steps/new"
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
+    login(client, plan_chain["mila"])
+    url = f"/residents/{plan_chain['sanne'].id}/plan/goals/{goal.id}/steps/new"
     page = _text(client.get(url))
     assert "Jan (Mantelzorger)" in page and "Mila Jansen (MEE)" in page
     assert "Ahmed" not in page and "Schuldhulp" not in page and "Elders" not in page
-    for helper in ("resident", f"network-{world['jan'].id}", f"professional-{world['mila'].id}"):
+    for helper in (
+        "resident",
+        f"network-{plan_chain['jan'].id}",
+        f"professional-{plan_chain['mila'].id}",
+    ):
         response = client.post(
             url, data={"text": f"Stap voor {helper}", "helper": helper, "due_on": "2026-12-01"}
         )
@@ -148,10 +148,10 @@ def test_adding_steps_for_the_resident_a_network_member_and_a_professional(
     steps = db_session.exec(select(Step).order_by(Step.id)).all()
     assert [(s.helper, s.network_member_id, s.professional_id) for s in steps] == [
         ("resident", None, None),
-        ("network", world["jan"].id, None),
-        ("organisation", None, world["mila"].id),
+        ("network", plan_chain["jan"].id, None),
+        ("organisation", None, plan_chain["mila"].id),
     ]
-    plan = _text(client.get(f"/residents/{world['sanne'].id}/plan"))
+    plan = _text(client.get(f"/residents/{plan_chain['sanne'].id}/plan"))
     assert "Stap voor resident" in plan and "Mila Jansen (MEE)" in plan
 
 
@@ -172,15 +172,15 @@ def test_adding_steps_for_the_resident_a_network_member_and_a_professional(
     ],
 )
 def test_a_bad_step_gets_a_clear_message_keeps_the_input_and_saves_nothing(
-    app, world, client, login, db_session, data, message
+    app, plan_chain, client, login, db_session, data, message
 ):
-    goal = write_goal(app, world["sanne"], world["kees"])
-    ids = {k: world[k].id for k in ("ahmed", "schuldhulp", "sem")}
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
+    ids = {k: plan_chain[k].id for k in ("ahmed", "schuldhulp", "sem")}
     form = {"text": "De woningcorporatie bellen", "helper": "resident", "due_on": ""}
     form.update({k: v.format(**ids) for k, v in data.items()})
-    login(client, world["kees"])
+    login(client, plan_chain["kees"])
     response = client.post(
-        f"/residents/{world['sanne'].id}/plan/goals/{goal.id}/steps/new", data=form
+        f"/residents/{plan_chain['sanne'].id}/plan/goals/{goal.id}/steps/new", data=form
     )
     assert response.status_code == 400
     page = _text(response)
@@ -191,13 +191,13 @@ def test_a_bad_step_gets_a_clear_message_keeps_the_input_and_saves_nothing(
 
 
 def test_a_step_for_a_goal_that_was_closed_meanwhile_is_kept_in_the_form(
-    app, world, client, login, db_session
+    app, plan_chain, client, login, db_session
 ):
-    goal = write_goal(app, world["sanne"], world["kees"])
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
     other = client.application.test_client()
-    login(other, world["mila"])
-    login(client, world["kees"])
-    url = f"/residents/{world['sanne'].id}/plan/goals/{goal.id}"
+    login(other, plan_chain["mila"])
+    login(client, plan_chain["kees"])
+    url = f"/residents/{plan_chain['sanne'].id}/plan/goals/{goal.id}"
     assert client.get(url + "/steps/new").status_code == 200
     other.post(url, data={**GOAL, "status": "reached", "version": "1"})
     response = client.post(
@@ -213,13 +213,13 @@ def test_a_step_for_a_goal_that_was_closed_meanwhile_is_kept_in_the_form(
 
 
 def test_two_professionals_on_one_goal_the_later_one_sees_the_other_change(
-    app, world, client, login, db_session
+    app, plan_chain, client, login, db_session
 ):
-    goal = write_goal(app, world["sanne"], world["kees"])
-    url = f"/residents/{world['sanne'].id}/plan/goals/{goal.id}"
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
+    url = f"/residents/{plan_chain['sanne'].id}/plan/goals/{goal.id}"
     mila = client.application.test_client()
-    login(mila, world["mila"])
-    login(client, world["kees"])
+    login(mila, plan_chain["mila"])
+    login(client, plan_chain["kees"])
     assert 'name="version" type="hidden" value="1"' in _text(client.get(url))
     assert (
         mila.post(
@@ -252,18 +252,18 @@ def test_two_professionals_on_one_goal_the_later_one_sees_the_other_change(
     assert texts == ["Mila's woorden", "Kees' woorden"]
 
 
-def test_a_stale_step_form_shows_the_other_change(app, world, client, login, db_session):
-    goal = write_goal(app, world["sanne"], world["kees"])
-    step = write_step(app, world["sanne"], goal, world["kees"])
-    url = f"/residents/{world['sanne'].id}/plan/goals/{goal.id}/steps/{step.id}"
+def test_a_stale_step_form_shows_the_other_change(app, plan_chain, client, login, db_session):
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
+    step = write_step(app, plan_chain["sanne"], goal, plan_chain["kees"])
+    url = f"/residents/{plan_chain['sanne'].id}/plan/goals/{goal.id}/steps/{step.id}"
     mila = client.application.test_client()
-    login(mila, world["mila"])
-    login(client, world["kees"])
+    login(mila, plan_chain["mila"])
+    login(client, plan_chain["kees"])
     mila.post(
         url,
         data={
             "text": "Post openen met Jan",
-            "helper": f"network-{world['jan'].id}",
+            "helper": f"network-{plan_chain['jan'].id}",
             "version": "1",
         },
     )
@@ -277,13 +277,13 @@ def test_a_stale_step_form_shows_the_other_change(app, world, client, login, db_
     assert db_session.get(Step, step.id).text == "Post openen met Jan"
 
 
-def test_ticking_off_a_step_someone_else_just_changed(app, world, client, login, db_session):
-    goal = write_goal(app, world["sanne"], world["kees"])
-    step = write_step(app, world["sanne"], goal, world["kees"])
-    url = f"/residents/{world['sanne'].id}/plan/goals/{goal.id}/steps/{step.id}/done"
+def test_ticking_off_a_step_someone_else_just_changed(app, plan_chain, client, login, db_session):
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
+    step = write_step(app, plan_chain["sanne"], goal, plan_chain["kees"])
+    url = f"/residents/{plan_chain['sanne'].id}/plan/goals/{goal.id}/steps/{step.id}/done"
     mila = client.application.test_client()
-    login(mila, world["mila"])
-    login(client, world["kees"])
+    login(mila, plan_chain["mila"])
+    login(client, plan_chain["kees"])
     assert mila.post(url, data={"done": "1", "version": "1"}).status_code == 303
     response = client.post(url, data={"done": "1", "version": "1"}, follow_redirects=True)
     assert "Iemand anders deed dit net al" in _text(response)
@@ -291,13 +291,13 @@ def test_ticking_off_a_step_someone_else_just_changed(app, world, client, login,
     assert "Iemand anders heeft deze stap net veranderd: hij is gedaan" in _text(response)
     db_session.expire_all()
     saved = db_session.get(Step, step.id)
-    assert saved.done_by_id == world["mila"].id and saved.version == 2
+    assert saved.done_by_id == plan_chain["mila"].id and saved.version == 2
 
 
-def test_a_bad_version_is_a_conflict_not_a_crash(app, world, client, login, db_session):
-    goal = write_goal(app, world["sanne"], world["kees"])
-    login(client, world["kees"])
-    url = f"/residents/{world['sanne'].id}/plan/goals/{goal.id}"
+def test_a_bad_version_is_a_conflict_not_a_crash(app, plan_chain, client, login, db_session):
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
+    login(client, plan_chain["kees"])
+    url = f"/residents/{plan_chain['sanne'].id}/plan/goals/{goal.id}"
     response = client.post(url, data={**GOAL, "text": "Nieuw", "status": "open", "version": "abc"})
     assert response.status_code == 409
     assert db_session.get(Goal, goal.id).text == "Ik wil elke week mijn post openen."
@@ -307,12 +307,12 @@ def test_a_bad_version_is_a_conflict_not_a_crash(app, world, client, login, db_s
 
 
 @pytest.fixture
-def follow_up(app, world):
-    sanne, kees = world["sanne"], world["kees"]
+def follow_up(app, plan_chain):
+    sanne, kees = plan_chain["sanne"], plan_chain["kees"]
     t0 = completed_measurement(app, sanne, days_ago=100, values={"money": 1, "friends": 2})
     goals = [
         write_goal(app, sanne, kees, "Post openen.", ("money",), days_ago=99),
-        write_goal(app, sanne, world["mila"], "Vaker afspreken.", ("friends",), days_ago=99),
+        write_goal(app, sanne, plan_chain["mila"], "Vaker afspreken.", ("friends",), days_ago=99),
     ]
     t1 = completed_measurement(app, sanne, days_ago=1, values={"money": 4, "friends": 2})
     return t0, t1, goals
@@ -328,9 +328,9 @@ def _score_form(goals, **overrides) -> dict:
     return data
 
 
-def test_scoring_every_open_goal_together(world, client, login, db_session, follow_up):
+def test_scoring_every_open_goal_together(plan_chain, client, login, db_session, follow_up):
     t0, t1, (money, friends) = follow_up
-    login(client, world["kees"])
+    login(client, plan_chain["kees"])
     summary = _text(client.get(f"/measurements/{t1.id}/summary"))
     assert f'href="/measurements/{t1.id}/goal-scores"' in summary
     page = _text(client.get(f"/measurements/{t1.id}/goal-scores"))
@@ -348,7 +348,7 @@ def test_scoring_every_open_goal_together(world, client, login, db_session, foll
         friends.id: -1,
     }
     assert db_session.get(Goal, money.id).status == "reached"
-    plan = _text(client.get(f"/residents/{world['sanne'].id}/plan"))
+    plan = _text(client.get(f"/residents/{plan_chain['sanne'].id}/plan"))
     # Scores +2 and -1, weights 1: sum(w*x) = 1, denominator sqrt(0.7*2 + 0.3*4) = 1.6124515,
     # T = 50 + 10 / 1.6124515 = 56.2 (in Dutch with a decimal comma).
     assert "T-score 56,2" in plan
@@ -366,10 +366,10 @@ def test_scoring_every_open_goal_together(world, client, login, db_session, foll
     ],
 )
 def test_bad_scores_get_a_clear_message_and_save_nothing(
-    world, client, login, db_session, follow_up, change, message
+    plan_chain, client, login, db_session, follow_up, change, message
 ):
     _t0, t1, (money, friends) = follow_up
-    login(client, world["kees"])
+    login(client, plan_chain["kees"])
     data = _score_form([money, friends], **{f"score_{friends.id}": "1"})
     data.update({k.format(a=money.id): v for k, v in change.items()})
     response = client.post(f"/measurements/{t1.id}/goal-scores", data=data)
@@ -384,13 +384,13 @@ def test_bad_scores_get_a_clear_message_and_save_nothing(
 
 
 def test_scores_on_a_stale_form_show_the_other_scores_and_keep_ones_own(
-    world, client, login, db_session, follow_up
+    plan_chain, client, login, db_session, follow_up
 ):
     _t0, t1, (money, friends) = follow_up
     url = f"/measurements/{t1.id}/goal-scores"
     mila = client.application.test_client()
-    login(mila, world["mila"])
-    login(client, world["kees"])
+    login(mila, plan_chain["mila"])
+    login(client, plan_chain["kees"])
     assert (
         mila.post(
             url, data=_score_form([money, friends], **{f"score_{money.id}": "-2"})
@@ -416,14 +416,14 @@ def test_scores_on_a_stale_form_show_the_other_scores_and_keep_ones_own(
 
 
 def test_a_goal_closed_while_scoring_is_reported_not_dropped(
-    world, client, login, db_session, follow_up
+    plan_chain, client, login, db_session, follow_up
 ):
     _t0, t1, (money, friends) = follow_up
-    login(client, world["kees"])
+    login(client, plan_chain["kees"])
     other = client.application.test_client()
-    login(other, world["mila"])
+    login(other, plan_chain["mila"])
     other.post(
-        f"/residents/{world['sanne'].id}/plan/goals/{friends.id}",
+        f"/residents/{plan_chain['sanne'].id}/plan/goals/{friends.id}",
         data={
             **GOAL,
             "text": "Vaker afspreken.",
@@ -441,9 +441,9 @@ def test_a_goal_closed_while_scoring_is_reported_not_dropped(
 # --- the plan as a whole -------------------------------------------------------------------------
 
 
-def test_the_appointment_and_the_case_director_on_the_plan(world, client, login, db_session):
-    login(client, world["kees"])
-    sanne = world["sanne"].id
+def test_the_appointment_and_the_case_director_on_the_plan(plan_chain, client, login, db_session):
+    login(client, plan_chain["kees"])
+    sanne = plan_chain["sanne"].id
     response = client.post(
         f"/residents/{sanne}/plan/appointment",
         data={"on": "2026-12-03", "at": "10:00", "note": "Op kantoor", "version": "0"},
@@ -463,46 +463,55 @@ def test_the_appointment_and_the_case_director_on_the_plan(world, client, login,
     assert db_session.exec(select(Plan.next_note)).one() == "Op kantoor"
 
     response = client.post(
-        f"/residents/{sanne}/plan/case-director", data={"user_id": world["mila"].id, "version": "1"}
+        f"/residents/{sanne}/plan/case-director",
+        data={"user_id": plan_chain["mila"].id, "version": "1"},
     )
     assert response.status_code == 302
     db_session.expire_all()
-    assert db_session.get(Resident, sanne).case_director_id == world["mila"].id
+    assert db_session.get(Resident, sanne).case_director_id == plan_chain["mila"].id
     # A change on the resident's own page goes into the plan's history too.
     client.post(
-        f"/residents/{sanne}/case-director", data={"user_id": world["kees"].id, "version": "2"}
+        f"/residents/{sanne}/case-director", data={"user_id": plan_chain["kees"].id, "version": "2"}
     )
     history = _text(client.get(f"/residents/{sanne}/plan/history"))
     assert history.count("Regievoerder veranderd") == 2 and "Mila Jansen" in history
 
 
-def test_a_stale_case_director_form_changes_nothing(world, client, login, db_session):
-    login(client, world["kees"])
-    sanne = world["sanne"].id
+def test_a_stale_case_director_form_changes_nothing(plan_chain, client, login, db_session):
+    login(client, plan_chain["kees"])
+    sanne = plan_chain["sanne"].id
     response = client.post(
-        f"/residents/{sanne}/plan/case-director", data={"user_id": world["mila"].id, "version": "7"}
+        f"/residents/{sanne}/plan/case-director",
+        data={"user_id": plan_chain["mila"].id, "version": "7"},
     )
     assert response.status_code == 303
-    assert db_session.get(Resident, sanne).case_director_id == world["kees"].id
+    assert db_session.get(Resident, sanne).case_director_id == plan_chain["kees"].id
 
 
 def test_the_printed_plan_has_goals_steps_helpers_and_the_appointment(
-    app, world, client, login, db_session
+    app, plan_chain, client, login, db_session
 ):
-    goal = write_goal(app, world["sanne"], world["kees"], domains=("money", "household"))
-    write_step(app, world["sanne"], goal, world["kees"], "resident", "Post openen")
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"], domains=("money", "household"))
+    write_step(app, plan_chain["sanne"], goal, plan_chain["kees"], "resident", "Post openen")
     write_step(
-        app, world["sanne"], goal, world["kees"], f"network-{world['jan'].id}", "Samen sorteren"
+        app,
+        plan_chain["sanne"],
+        goal,
+        plan_chain["kees"],
+        f"network-{plan_chain['jan'].id}",
+        "Samen sorteren",
     )
-    login(client, world["kees"])
+    login(client, plan_chain["kees"])
     client.post(
-        f"/residents/{world['sanne'].id}/plan/appointment",
+        f"/residents/{plan_chain['sanne'].id}/plan/appointment",
         data={"on": "2026-12-03", "at": "10:00", "note": "Op kantoor", "version": "0"},
     )
     for who in ("kees", "sanne_account", "jan_account"):
         reader = client.application.test_client()
-        login(reader, world[who])
-        path = "/my-plan/print" if who != "kees" else f"/residents/{world['sanne'].id}/plan/print"
+        login(reader, plan_chain[who])
+        path = (
+            "/my-plan/print" if who != "kees" else f"/residents/{plan_chain['sanne'].id}/plan/print"
+        )
         page = _text(reader.get(path))
         assert "Mijn plan" in page and "Ik wil elke week mijn post openen." in page, who
         assert "Geld en papieren" in page and "Huishouden" in page
@@ -512,11 +521,11 @@ def test_the_printed_plan_has_goals_steps_helpers_and_the_appointment(
     assert db_session.exec(select(func.count()).select_from(GoalDomain)).one() == 2
 
 
-def test_the_resident_page_and_home_pages_link_to_the_plan(world, client, login):
-    login(client, world["kees"])
-    page = _text(client.get(f"/residents/{world['sanne'].id}"))
-    assert f'href="/residents/{world["sanne"].id}/plan"' in page
+def test_the_resident_page_and_home_pages_link_to_the_plan(plan_chain, client, login):
+    login(client, plan_chain["kees"])
+    page = _text(client.get(f"/residents/{plan_chain['sanne'].id}"))
+    assert f'href="/residents/{plan_chain["sanne"].id}/plan"' in page
     for who in ("sanne_account", "jan_account"):
         reader = client.application.test_client()
-        login(reader, world[who])
+        login(reader, plan_chain[who])
         assert 'href="/my-plan"' in _text(reader.get("/"))

@@ -17,7 +17,7 @@ from wattelt.goals import scores
 from wattelt.models import Goal, GoalScore, Resident, User
 from wattelt.scoring.gas import GasSums, ScoredGoal, gas_sums, gas_t_score, gas_t_score_from_sums
 
-from helpers.goals import completed_measurement, plan_world, write_goal
+from helpers.goals import completed_measurement, write_goal
 
 # --- pure: from sums --------------------------------------------------------------------------
 
@@ -92,13 +92,6 @@ def test_the_t_of_all_goals_is_not_the_mean_of_the_sets():
 # --- the plan's T-scores from the database ----------------------------------------------------
 
 
-@pytest.fixture
-def world(app, make_chain, make_organisation, make_user, make_resident, make_network_member):
-    return plan_world(
-        app, make_chain, make_organisation, make_user, make_resident, make_network_member
-    )
-
-
 def _score(app, measurement, user, entries):
     with app.app_context(), db.standalone_session() as session:
         scores.save_scores(
@@ -114,8 +107,8 @@ def _versions(db_session, goals):
     return {g.id: db_session.get(Goal, g.id).version for g in goals}
 
 
-def test_the_plans_t_score_per_resident_round_organisation_and_domain(app, world, db_session):
-    sanne, kees, mila = world["sanne"], world["kees"], world["mila"]
+def test_the_plans_t_score_per_resident_round_organisation_and_domain(app, plan_chain, db_session):
+    sanne, kees, mila = plan_chain["sanne"], plan_chain["kees"], plan_chain["mila"]
     completed_measurement(app, sanne, days_ago=200, wants=("money", "friends", "daytime"))
     money = write_goal(app, sanne, kees, domains=("money",), weight=2, days_ago=190)
     friends = write_goal(app, sanne, kees, "Ik wil vaker iemand zien.", ("friends",), days_ago=190)
@@ -172,17 +165,17 @@ def test_the_plans_t_score_per_resident_round_organisation_and_domain(app, world
     assert by_domain["daytime"] == (1, 50.0)
 
 
-def test_a_plan_without_scores_has_no_t_score(app, world):
-    write_goal(app, world["sanne"], world["kees"])
+def test_a_plan_without_scores_has_no_t_score(app, plan_chain):
+    write_goal(app, plan_chain["sanne"], plan_chain["kees"])
     with app.app_context():
-        overview = scores.gas_overview(db.session(), world["sanne"].id)
+        overview = scores.gas_overview(db.session(), plan_chain["sanne"].id)
     assert overview.rounds == [] and overview.latest is None
 
 
-def test_the_database_refuses_a_score_outside_minus_2_to_2(app, world, db_session):
-    completed_measurement(app, world["sanne"], days_ago=50)
-    goal = write_goal(app, world["sanne"], world["kees"], days_ago=60)
-    t1 = completed_measurement(app, world["sanne"], days_ago=1)
+def test_the_database_refuses_a_score_outside_minus_2_to_2(app, plan_chain, db_session):
+    completed_measurement(app, plan_chain["sanne"], days_ago=50)
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"], days_ago=60)
+    t1 = completed_measurement(app, plan_chain["sanne"], days_ago=1)
     db_session.add(GoalScore(goal_id=goal.id, measurement_id=t1.id, score=3))
     with pytest.raises(IntegrityError):
         db_session.commit()
@@ -194,8 +187,8 @@ def test_the_database_refuses_a_score_outside_minus_2_to_2(app, world, db_sessio
         db_session.commit()
 
 
-def test_the_database_refuses_an_unknown_goal_status_or_weight(app, world, db_session):
-    goal = write_goal(app, world["sanne"], world["kees"])
+def test_the_database_refuses_an_unknown_goal_status_or_weight(app, plan_chain, db_session):
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
     for column, value in (("status", "done"), ("weight", 0)):
         row = db_session.get(Goal, goal.id)
         setattr(row, column, value)
@@ -203,4 +196,4 @@ def test_the_database_refuses_an_unknown_goal_status_or_weight(app, world, db_se
             db_session.commit()
         db_session.rollback()
     assert db_session.exec(select(Goal.status, Goal.weight)).one() == ("open", 1)
-    assert db_session.get(Resident, world["sanne"].id) is not None
+    assert db_session.get(Resident, plan_chain["sanne"].id) is not None

@@ -21,14 +21,7 @@ from wattelt.models import (
     User,
 )
 
-from helpers.goals import completed_measurement, plan_world, write_goal, write_step
-
-
-@pytest.fixture
-def world(app, make_chain, make_organisation, make_user, make_resident, make_network_member):
-    return plan_world(
-        app, make_chain, make_organisation, make_user, make_resident, make_network_member
-    )
+from helpers.goals import completed_measurement, write_goal, write_step
 
 
 @pytest.fixture
@@ -49,11 +42,13 @@ def _changes(db_session, resident) -> list[tuple[str, str, str]]:
 # --- goals ---------------------------------------------------------------------------------------
 
 
-def test_a_goal_keeps_its_words_domains_author_organisation_and_history(app, world, db_session):
+def test_a_goal_keeps_its_words_domains_author_organisation_and_history(
+    app, plan_chain, db_session
+):
     goal = write_goal(
         app,
-        world["sanne"],
-        world["mila"],
+        plan_chain["sanne"],
+        plan_chain["mila"],
         "  Ik wil vrijwilligerswerk doen.  ",
         ("daytime", "friends"),
     )
@@ -65,10 +60,13 @@ def test_a_goal_keeps_its_words_domains_author_organisation_and_history(app, wor
         1,
         1,
     )
-    assert (saved.created_by_id, saved.organisation_id) == (world["mila"].id, world["mee"].id)
+    assert (saved.created_by_id, saved.organisation_id) == (
+        plan_chain["mila"].id,
+        plan_chain["mee"].id,
+    )
     domains = db_session.exec(select(GoalDomain.domain).where(GoalDomain.goal_id == goal.id)).all()
     assert sorted(domains) == ["daytime", "friends"]
-    assert _changes(db_session, world["sanne"]) == [
+    assert _changes(db_session, plan_chain["sanne"]) == [
         ("goal_added", "", "Ik wil vrijwilligerswerk doen.")
     ]
 
@@ -77,12 +75,12 @@ def test_a_goal_keeps_its_words_domains_author_organisation_and_history(app, wor
     ("text", "domains"),
     [("", ["money"]), ("   ", ["money"]), ("x" * 301, ["money"]), ("Goed", []), ("Goed", ["moon"])],
 )
-def test_a_goal_without_words_or_known_domains_is_refused(world, session, text, domains):
+def test_a_goal_without_words_or_known_domains_is_refused(plan_chain, session, text, domains):
     with pytest.raises(ValueError):
         services.create_goal(
             session,
-            session.get(Resident, world["sanne"].id),
-            session.get(User, world["kees"].id),
+            session.get(Resident, plan_chain["sanne"].id),
+            session.get(User, plan_chain["kees"].id),
             text=text,
             reached_when="Klaar",
             domains=domains,
@@ -91,13 +89,13 @@ def test_a_goal_without_words_or_known_domains_is_refused(world, session, text, 
     assert session.exec(select(Goal)).all() == []
 
 
-def test_changing_a_goal_records_each_change_in_short(app, world, db_session, session):
-    goal = write_goal(app, world["sanne"], world["kees"])
+def test_changing_a_goal_records_each_change_in_short(app, plan_chain, db_session, session):
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
     long_text = "Ik wil " + "heel " * 40 + "graag mijn post openen."
     services.update_goal(
         session,
         session.get(Goal, goal.id),
-        session.get(User, world["mila"].id),
+        session.get(User, plan_chain["mila"].id),
         1,
         text=long_text,
         reached_when="Ik heb geen stapel post meer.",
@@ -111,9 +109,9 @@ def test_changing_a_goal_records_each_change_in_short(app, world, db_session, se
         long_text,
         2,
         2,
-        world["mila"].id,
+        plan_chain["mila"].id,
     )
-    kinds = {kind: (old, new) for kind, old, new in _changes(db_session, world["sanne"])}
+    kinds = {kind: (old, new) for kind, old, new in _changes(db_session, plan_chain["sanne"])}
     assert kinds["goal_domains"] == ("money", "household, money")
     assert kinds["goal_weight"] == ("1", "2")
     old, new = kinds["goal_text"]
@@ -123,13 +121,13 @@ def test_changing_a_goal_records_each_change_in_short(app, world, db_session, se
     assert "goal_reached_when" not in kinds  # unchanged fields leave no line
 
 
-def test_a_stale_goal_form_is_a_conflict_and_changes_nothing(app, world, db_session, session):
-    goal = write_goal(app, world["sanne"], world["kees"])
+def test_a_stale_goal_form_is_a_conflict_and_changes_nothing(app, plan_chain, db_session, session):
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
     fields = dict(reached_when="Klaar", domains=["money"], weight=1, status="open")
     services.update_goal(
         session,
         session.get(Goal, goal.id),
-        session.get(User, world["kees"].id),
+        session.get(User, plan_chain["kees"].id),
         1,
         text="Kees",
         **fields,
@@ -139,7 +137,7 @@ def test_a_stale_goal_form_is_a_conflict_and_changes_nothing(app, world, db_sess
         services.update_goal(
             session,
             session.get(Goal, goal.id),
-            session.get(User, world["mila"].id),
+            session.get(User, plan_chain["mila"].id),
             1,
             text="Mila",
             **fields,
@@ -151,14 +149,16 @@ def test_a_stale_goal_form_is_a_conflict_and_changes_nothing(app, world, db_sess
         "Kees",
         2,
     )
-    assert [k for k, _o, _n in _changes(db_session, world["sanne"])].count("goal_text") == 1
+    assert [k for k, _o, _n in _changes(db_session, plan_chain["sanne"])].count("goal_text") == 1
 
 
-def test_closing_a_goal_in_the_edit_form_sets_when_and_reopening_clears_it(app, world, session):
-    goal = write_goal(app, world["sanne"], world["kees"])
+def test_closing_a_goal_in_the_edit_form_sets_when_and_reopening_clears_it(
+    app, plan_chain, session
+):
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
     row = session.get(Goal, goal.id)
     fields = dict(text=row.text, reached_when=row.reached_when, domains=["money"], weight=1)
-    kees = session.get(User, world["kees"].id)
+    kees = session.get(User, plan_chain["kees"].id)
     services.update_goal(session, row, kees, 1, status="stopped", **fields)
     assert row.status == "stopped" and row.closed_at is not None
     services.update_goal(session, row, kees, 2, status="open", **fields)
@@ -180,11 +180,13 @@ def test_closing_a_goal_in_the_edit_form_sets_when_and_reopening_clears_it(app, 
     ],
 )
 def test_a_step_goes_to_the_resident_their_network_or_an_involved_organisation(
-    world, session, key, expected
+    plan_chain, session, key, expected
 ):
-    ids = {name: world[name].id for name in ("jan", "petra", "mee", "mila", "fatima", "wijkteam")}
+    ids = {
+        name: plan_chain[name].id for name in ("jan", "petra", "mee", "mila", "fatima", "wijkteam")
+    }
     helper = services.resolve_helper(
-        session, session.get(Resident, world["sanne"].id), key.format(**ids)
+        session, session.get(Resident, plan_chain["sanne"].id), key.format(**ids)
     )
     kind, member, organisation, professional = expected
     assert helper == services.Helper(
@@ -210,36 +212,40 @@ def test_a_step_goes_to_the_resident_their_network_or_an_involved_organisation(
         "network-1; DROP TABLE goal",
     ],
 )
-def test_a_step_for_someone_outside_network_and_chain_is_refused(world, session, key):
+def test_a_step_for_someone_outside_network_and_chain_is_refused(plan_chain, session, key):
     ids = {
-        "ahmed": world["ahmed"].id,
-        "schuldhulp": world["schuldhulp"].id,
-        "elsewhere": world["elsewhere"].id,
-        "sem": world["sem"].id,
-        "other_coach": world["other_coach"].id,
-        "kees_account": world["sanne_account"].id,
+        "ahmed": plan_chain["ahmed"].id,
+        "schuldhulp": plan_chain["schuldhulp"].id,
+        "elsewhere": plan_chain["elsewhere"].id,
+        "sem": plan_chain["sem"].id,
+        "other_coach": plan_chain["other_coach"].id,
+        "kees_account": plan_chain["sanne_account"].id,
     }
     with pytest.raises(services.NotInPlan):
         services.resolve_helper(
-            session, session.get(Resident, world["sanne"].id), key.format(**ids)
+            session, session.get(Resident, plan_chain["sanne"].id), key.format(**ids)
         )
 
 
 def test_an_ended_involvement_keeps_its_step_until_it_is_given_to_someone_else(
-    app, world, db_session, session
+    app, plan_chain, db_session, session
 ):
-    goal = write_goal(app, world["sanne"], world["kees"])
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
     step = write_step(
-        app, world["sanne"], goal, world["kees"], helper=f"professional-{world['mila'].id}"
+        app,
+        plan_chain["sanne"],
+        goal,
+        plan_chain["kees"],
+        helper=f"professional-{plan_chain['mila'].id}",
     )
     involvement = db_session.exec(
-        select(Involvement).where(Involvement.organisation_id == world["mee"].id)
+        select(Involvement).where(Involvement.organisation_id == plan_chain["mee"].id)
     ).one()
     involvement.ended_on = date(2020, 1, 1)
     db_session.add(involvement)
     db_session.commit()
-    sanne = session.get(Resident, world["sanne"].id)
-    kees = session.get(User, world["kees"].id)
+    sanne = session.get(Resident, plan_chain["sanne"].id)
+    kees = session.get(User, plan_chain["kees"].id)
     row = session.get(Step, step.id)
     services.update_step(
         session,
@@ -248,10 +254,10 @@ def test_an_ended_involvement_keeps_its_step_until_it_is_given_to_someone_else(
         kees,
         1,
         text="Samen bellen",
-        helper_key=f"professional-{world['mila'].id}",
+        helper_key=f"professional-{plan_chain['mila'].id}",
         due_on=None,
     )
-    assert (row.text, row.professional_id) == ("Samen bellen", world["mila"].id)
+    assert (row.text, row.professional_id) == ("Samen bellen", plan_chain["mila"].id)
     with pytest.raises(services.NotInPlan):
         services.update_step(
             session,
@@ -260,18 +266,18 @@ def test_an_ended_involvement_keeps_its_step_until_it_is_given_to_someone_else(
             kees,
             2,
             text="x",
-            helper_key=f"organisation-{world['schuldhulp'].id}",
+            helper_key=f"organisation-{plan_chain['schuldhulp'].id}",
             due_on=None,
         )
 
 
-def test_no_step_is_added_to_a_goal_that_was_closed_meanwhile(app, world, session):
-    goal = write_goal(app, world["sanne"], world["kees"])
+def test_no_step_is_added_to_a_goal_that_was_closed_meanwhile(app, plan_chain, session):
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
     row = session.get(Goal, goal.id)
     services.update_goal(
         session,
         row,
-        session.get(User, world["mila"].id),
+        session.get(User, plan_chain["mila"].id),
         1,
         text=row.text,
         reached_when=row.reached_when,
@@ -283,54 +289,58 @@ def test_no_step_is_added_to_a_goal_that_was_closed_meanwhile(app, world, sessio
     with pytest.raises(services.GoalClosed):
         services.add_step(
             session,
-            session.get(Resident, world["sanne"].id),
+            session.get(Resident, plan_chain["sanne"].id),
             row,
-            session.get(User, world["kees"].id),
+            session.get(User, plan_chain["kees"].id),
             text="Nog iets",
             helper_key="resident",
             due_on=None,
         )
 
 
-def test_ticking_a_step_off_and_a_stale_tick(app, world, db_session, session):
-    goal = write_goal(app, world["sanne"], world["kees"])
-    step = write_step(app, world["sanne"], goal, world["kees"], helper=f"network-{world['jan'].id}")
-    sanne = session.get(Resident, world["sanne"].id)
-    jan = session.get(User, world["jan_account"].id)
+def test_ticking_a_step_off_and_a_stale_tick(app, plan_chain, db_session, session):
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
+    step = write_step(
+        app, plan_chain["sanne"], goal, plan_chain["kees"], helper=f"network-{plan_chain['jan'].id}"
+    )
+    sanne = session.get(Resident, plan_chain["sanne"].id)
+    jan = session.get(User, plan_chain["jan_account"].id)
     row = session.get(Step, step.id)
     services.set_step_done(session, sanne, row, jan, 1, True)
     session.commit()
     assert (row.done_by_id, row.version) == (jan.id, 2) and row.done_at is not None
     with pytest.raises(services.Conflict):  # the page still showed version 1
-        services.set_step_done(session, sanne, row, session.get(User, world["kees"].id), 1, False)
+        services.set_step_done(
+            session, sanne, row, session.get(User, plan_chain["kees"].id), 1, False
+        )
     session.rollback()
     db_session.expire_all()
     assert db_session.get(Step, step.id).done_at is not None
-    kinds = [k for k, _o, _n in _changes(db_session, world["sanne"])]
+    kinds = [k for k, _o, _n in _changes(db_session, plan_chain["sanne"])]
     assert kinds == ["goal_added", "step_added", "step_done"]
 
 
-def test_a_removed_step_leaves_the_plan_but_not_the_database(app, world, db_session, session):
-    goal = write_goal(app, world["sanne"], world["kees"])
-    step = write_step(app, world["sanne"], goal, world["kees"])
+def test_a_removed_step_leaves_the_plan_but_not_the_database(app, plan_chain, db_session, session):
+    goal = write_goal(app, plan_chain["sanne"], plan_chain["kees"])
+    step = write_step(app, plan_chain["sanne"], goal, plan_chain["kees"])
     services.remove_step(
         session,
-        session.get(Resident, world["sanne"].id),
+        session.get(Resident, plan_chain["sanne"].id),
         session.get(Step, step.id),
-        session.get(User, world["kees"].id),
+        session.get(User, plan_chain["kees"].id),
         1,
     )
     session.commit()
     assert services.steps_of(session, [goal.id]) == {goal.id: []}
     assert db_session.get(Step, step.id).removed_at is not None
-    assert _changes(db_session, world["sanne"])[-1] == ("step_removed", "De post openen", "")
+    assert _changes(db_session, plan_chain["sanne"])[-1] == ("step_removed", "De post openen", "")
 
 
 # --- scoring -------------------------------------------------------------------------------------
 
 
-def test_goals_to_score_are_the_open_ones_set_before_the_follow_up(app, world, session):
-    sanne, kees = world["sanne"], world["kees"]
+def test_goals_to_score_are_the_open_ones_set_before_the_follow_up(app, plan_chain, session):
+    sanne, kees = plan_chain["sanne"], plan_chain["kees"]
     t0 = completed_measurement(app, sanne, days_ago=100, wants=("money",))
     before = write_goal(app, sanne, kees, "Van T0", measurement=t0, days_ago=99)
     closed = write_goal(app, sanne, kees, "Al bereikt", days_ago=98)
@@ -346,21 +356,21 @@ def test_goals_to_score_are_the_open_ones_set_before_the_follow_up(app, world, s
     assert {made_from_t1.id, later.id}.isdisjoint(g.id for g in scores.goals_to_score(session, m1))
 
 
-def _t1_with_goals(app, world, count=2):
-    completed_measurement(app, world["sanne"], days_ago=100)
+def _t1_with_goals(app, plan_chain, count=2):
+    completed_measurement(app, plan_chain["sanne"], days_ago=100)
     goals = [
-        write_goal(app, world["sanne"], world["kees"], f"Doel {n}", days_ago=99)
+        write_goal(app, plan_chain["sanne"], plan_chain["kees"], f"Doel {n}", days_ago=99)
         for n in range(count)
     ]
-    return goals, completed_measurement(app, world["sanne"], days_ago=1)
+    return goals, completed_measurement(app, plan_chain["sanne"], days_ago=1)
 
 
-def test_scoring_saves_every_goal_and_closes_the_reached_one(app, world, db_session, session):
-    (first, second), t1 = _t1_with_goals(app, world)
+def test_scoring_saves_every_goal_and_closes_the_reached_one(app, plan_chain, db_session, session):
+    (first, second), t1 = _t1_with_goals(app, plan_chain)
     scores.save_scores(
         session,
         session.get(type(t1), t1.id),
-        session.get(User, world["mila"].id),
+        session.get(User, plan_chain["mila"].id),
         [
             scores.ScoreEntry(first.id, 1, 2, "reached"),
             scores.ScoreEntry(second.id, 1, -1, "carry_on"),
@@ -377,7 +387,7 @@ def test_scoring_saves_every_goal_and_closes_the_reached_one(app, world, db_sess
     scores.save_scores(
         session,
         session.get(type(t1), t1.id),
-        session.get(User, world["kees"].id),
+        session.get(User, plan_chain["kees"].id),
         [
             scores.ScoreEntry(first.id, 2, 1, "carry_on"),
             scores.ScoreEntry(second.id, 2, -1, "stopped"),
@@ -390,7 +400,9 @@ def test_scoring_saves_every_goal_and_closes_the_reached_one(app, world, db_sess
         second.id: -1,
     }
     assert db_session.get(Goal, first.id).status == "open"
-    kinds = [(k, o, n) for k, o, n in _changes(db_session, world["sanne"]) if k != "goal_added"]
+    kinds = [
+        (k, o, n) for k, o, n in _changes(db_session, plan_chain["sanne"]) if k != "goal_added"
+    ]
     assert kinds == [
         ("goal_score", "", "+2"),
         ("goal_status", "open", "reached"),
@@ -413,13 +425,13 @@ def test_scoring_saves_every_goal_and_closes_the_reached_one(app, world, db_sess
     ],
     ids=["missing", "out-of-range", "unknown-outcome"],
 )
-def test_bad_scores_are_refused_and_nothing_is_saved(app, world, db_session, session, entries):
-    (first, second), t1 = _t1_with_goals(app, world)
+def test_bad_scores_are_refused_and_nothing_is_saved(app, plan_chain, db_session, session, entries):
+    (first, second), t1 = _t1_with_goals(app, plan_chain)
     with pytest.raises(ValueError):
         scores.save_scores(
             session,
             session.get(type(t1), t1.id),
-            session.get(User, world["kees"].id),
+            session.get(User, plan_chain["kees"].id),
             entries(first.id, second.id),
         )
     session.rollback()
@@ -427,14 +439,14 @@ def test_bad_scores_are_refused_and_nothing_is_saved(app, world, db_session, ses
 
 
 def test_scores_on_a_stale_form_are_a_conflict_for_exactly_those_goals(
-    app, world, db_session, session
+    app, plan_chain, db_session, session
 ):
-    (first, second), t1 = _t1_with_goals(app, world)
+    (first, second), t1 = _t1_with_goals(app, plan_chain)
     row = session.get(Goal, first.id)
     services.update_goal(
         session,
         row,
-        session.get(User, world["mila"].id),
+        session.get(User, plan_chain["mila"].id),
         1,
         text="Door Mila veranderd",
         reached_when=row.reached_when,
@@ -447,7 +459,7 @@ def test_scores_on_a_stale_form_are_a_conflict_for_exactly_those_goals(
         scores.save_scores(
             session,
             session.get(type(t1), t1.id),
-            session.get(User, world["kees"].id),
+            session.get(User, plan_chain["kees"].id),
             [
                 scores.ScoreEntry(first.id, 1, 1, "carry_on"),
                 scores.ScoreEntry(second.id, 1, 1, "reached"),
@@ -464,10 +476,10 @@ def test_scores_on_a_stale_form_are_a_conflict_for_exactly_those_goals(
 
 
 def test_the_next_appointment_is_set_changed_and_cleared_with_compare_and_set(
-    world, db_session, session
+    plan_chain, db_session, session
 ):
-    sanne = session.get(Resident, world["sanne"].id)
-    kees = session.get(User, world["kees"].id)
+    sanne = session.get(Resident, plan_chain["sanne"].id)
+    kees = session.get(User, plan_chain["kees"].id)
     saved = plan.set_appointment(
         session, sanne, kees, 0, date(2026, 12, 3), time(10, 0), " Op kantoor "
     )
@@ -487,17 +499,19 @@ def test_the_next_appointment_is_set_changed_and_cleared_with_compare_and_set(
     session.commit()
     cleared = plan.plan_of(session, sanne)
     assert (cleared.next_on, cleared.next_at, cleared.next_note) == (None, None, "")
-    assert [(k, o, n) for k, o, n in _changes(db_session, world["sanne"])] == [
+    assert [(k, o, n) for k, o, n in _changes(db_session, plan_chain["sanne"])] == [
         ("appointment", "", "2026-12-03 10:00 \u00b7 Op kantoor"),
         ("appointment", "2026-12-03 10:00 \u00b7 Op kantoor", ""),
     ]
 
 
-def test_a_case_director_change_is_in_the_history(world, db_session, session):
-    sanne = session.get(Resident, world["sanne"].id)
+def test_a_case_director_change_is_in_the_history(plan_chain, db_session, session):
+    sanne = session.get(Resident, plan_chain["sanne"].id)
     plan.change_case_director(
-        session, sanne, session.get(User, world["kees"].id), 1, world["mila"].id
+        session, sanne, session.get(User, plan_chain["kees"].id), 1, plan_chain["mila"].id
     )
     session.commit()
-    assert sanne.case_director_id == world["mila"].id
-    assert _changes(db_session, world["sanne"]) == [("case_director", "Kees Smit", "Mila Jansen")]
+    assert sanne.case_director_id == plan_chain["mila"].id
+    assert _changes(db_session, plan_chain["sanne"]) == [
+        ("case_director", "Kees Smit", "Mila Jansen")
+    ]

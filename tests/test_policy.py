@@ -12,7 +12,7 @@ from wattelt.policy import Action, can
 
 
 @pytest.fixture
-def world(make_chain, make_organisation, make_user, make_resident, make_network_member):
+def partners_chain(make_chain, make_organisation, make_user, make_resident, make_network_member):
     """Two partners in one chain, a third organisation outside it, and their people."""
     chain = make_chain(name="Samen Sterk")
     wijkteam = make_organisation(name="Wijkteam", chain=chain)
@@ -67,14 +67,14 @@ DETAIL_MATRIX = [
 
 
 @pytest.mark.parametrize(("who", "whom", "status"), DETAIL_MATRIX)
-def test_resident_page_access(world, client, login, who, whom, status):
-    login(client, world[who])
-    response = client.get(f"/residents/{world[whom].id}")
+def test_resident_page_access(partners_chain, client, login, who, whom, status):
+    login(client, partners_chain[who])
+    response = client.get(f"/residents/{partners_chain[whom].id}")
     assert response.status_code == status
     if status == 200:
-        assert world[whom].code in response.get_data(as_text=True)
+        assert partners_chain[whom].code in response.get_data(as_text=True)
     else:
-        assert world[whom].code not in response.get_data(as_text=True)
+        assert partners_chain[whom].code not in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -93,94 +93,102 @@ def test_resident_page_access(world, client, login, who, whom, status):
         ("piet_account", set()),
     ],
 )
-def test_policy_answers_per_action(world, db_session, who, expected):
-    allowed = {a.value for a in Action if can(db_session, world[who], a, world["sanne"])}
+def test_policy_answers_per_action(partners_chain, db_session, who, expected):
+    allowed = {
+        a.value for a in Action if can(db_session, partners_chain[who], a, partners_chain["sanne"])
+    }
     assert allowed == expected
 
 
-def test_case_director_of_another_organisation_keeps_access(world, db_session, make_user):
+def test_case_director_of_another_organisation_keeps_access(partners_chain, db_session, make_user):
     # The MEE coach becomes case director of Sanne without MEE being involved (yet).
-    sanne = world["sanne"]
-    sanne.case_director_id = world["mee_coach"].id
-    assert can(db_session, world["mee_coach"], Action.MANAGE, sanne)
+    sanne = partners_chain["sanne"]
+    sanne.case_director_id = partners_chain["mee_coach"].id
+    assert can(db_session, partners_chain["mee_coach"], Action.MANAGE, sanne)
 
 
-def test_ended_involvement_ends_access(world, client, login, db_session):
+def test_ended_involvement_ends_access(partners_chain, client, login, db_session):
     involvement = db_session.exec(
-        select(Involvement).where(Involvement.resident_id == world["piet"].id)
+        select(Involvement).where(Involvement.resident_id == partners_chain["piet"].id)
     ).one()
     involvement.ended_on = date.today() - timedelta(days=1)
     db_session.add(involvement)
     db_session.commit()
-    login(client, world["mee_coach"])
-    assert client.get(f"/residents/{world['piet'].id}").status_code == 404
+    login(client, partners_chain["mee_coach"])
+    assert client.get(f"/residents/{partners_chain['piet'].id}").status_code == 404
 
 
-def test_resident_list_shows_only_own_organisations_residents(world, client, login):
-    login(client, world["coach"])
+def test_resident_list_shows_only_own_organisations_residents(partners_chain, client, login):
+    login(client, partners_chain["coach"])
     page = client.get("/residents/").get_data(as_text=True)
-    assert world["sanne"].code in page and world["piet"].code not in page
+    assert partners_chain["sanne"].code in page and partners_chain["piet"].code not in page
     client.post("/logout")
-    login(client, world["other_manager"])
+    login(client, partners_chain["other_manager"])
     page = client.get("/residents/").get_data(as_text=True)
-    assert world["sanne"].code not in page and world["piet"].code not in page
+    assert partners_chain["sanne"].code not in page and partners_chain["piet"].code not in page
 
 
 @pytest.mark.parametrize("who", ["policymaker", "admin", "sanne_account", "carer"])
-def test_roles_without_caseload_get_no_resident_list(world, client, login, who):
-    login(client, world[who])
+def test_roles_without_caseload_get_no_resident_list(partners_chain, client, login, who):
+    login(client, partners_chain[who])
     assert client.get("/residents/").status_code == 403
 
 
-def test_anonymous_visitor_is_sent_to_login(world, client):
-    response = client.get(f"/residents/{world['sanne'].id}")
+def test_anonymous_visitor_is_sent_to_login(partners_chain, client):
+    response = client.get(f"/residents/{partners_chain['sanne'].id}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_resident_sees_own_page_and_carer_sees_theirs(world, client, login):
-    login(client, world["sanne_account"])
+def test_resident_sees_own_page_and_carer_sees_theirs(partners_chain, client, login):
+    login(client, partners_chain["sanne_account"])
     page = client.get("/").get_data(as_text=True)
     assert "Wijkteam" in page  # who helps you
     client.post("/logout")
-    login(client, world["carer"])
+    login(client, partners_chain["carer"])
     assert "Wijkteam" in client.get("/").get_data(as_text=True)
 
 
-def test_views_and_denials_are_written_to_the_access_log(world, client, login, db_session):
-    login(client, world["coach"])
-    client.get(f"/residents/{world['sanne'].id}")
-    client.get(f"/residents/{world['piet'].id}")  # not theirs
+def test_views_and_denials_are_written_to_the_access_log(partners_chain, client, login, db_session):
+    login(client, partners_chain["coach"])
+    client.get(f"/residents/{partners_chain['sanne'].id}")
+    client.get(f"/residents/{partners_chain['piet'].id}")  # not theirs
     client.get("/residents/999999")  # does not exist
     rows = db_session.exec(
-        select(AccessLog).where(AccessLog.user_id == world["coach"].id).order_by(AccessLog.id)
+        select(AccessLog)
+        .where(AccessLog.user_id == partners_chain["coach"].id)
+        .order_by(AccessLog.id)
     ).all()
     entries = [(r.resident_id, r.action, r.what, r.role) for r in rows]
-    assert (world["sanne"].id, "view", "resident details", "coach") in entries
-    assert (world["piet"].id, "denied", "resident details", "coach") in entries
+    assert (partners_chain["sanne"].id, "view", "resident details", "coach") in entries
+    assert (partners_chain["piet"].id, "denied", "resident details", "coach") in entries
     assert (999999, "denied", "resident details", "coach") in entries
     assert all(r.path.startswith("/residents/") and r.address == "127.0.0.1" for r in rows)
 
 
-def test_list_views_log_every_resident_shown(world, client, login, db_session):
-    login(client, world["manager"])
+def test_list_views_log_every_resident_shown(partners_chain, client, login, db_session):
+    login(client, partners_chain["manager"])
     client.get("/residents/")
     logged = db_session.exec(
         select(AccessLog.resident_id).where(AccessLog.what == "resident list")
     ).all()
-    assert logged == [world["sanne"].id]
+    assert logged == [partners_chain["sanne"].id]
 
 
-def test_resident_home_is_logged_as_own_access(world, client, login, db_session):
-    login(client, world["sanne_account"])
+def test_resident_home_is_logged_as_own_access(partners_chain, client, login, db_session):
+    login(client, partners_chain["sanne_account"])
     client.get("/")
     row = db_session.exec(
-        select(AccessLog).where(AccessLog.user_id == world["sanne_account"].id)
+        select(AccessLog).where(AccessLog.user_id == partners_chain["sanne_account"].id)
     ).one()
-    assert (row.resident_id, row.action, row.role) == (world["sanne"].id, "view", "resident")
+    assert (row.resident_id, row.action, row.role) == (
+        partners_chain["sanne"].id,
+        "view",
+        "resident",
+    )
 
 
-def test_policymaker_home_shows_no_person(world, client, login):
-    login(client, world["policymaker"])
+def test_policymaker_home_shows_no_person(partners_chain, client, login):
+    login(client, partners_chain["policymaker"])
     page = client.get("/").get_data(as_text=True)
     assert "Samen Sterk" in page
-    assert world["sanne"].code not in page and world["piet"].code not in page
+    assert partners_chain["sanne"].code not in page and partners_chain["piet"].code not in page

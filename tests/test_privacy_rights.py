@@ -25,7 +25,7 @@ from wattelt.models import (
 from wattelt.privacy.areas import coarse_birth_year
 from wattelt.privacy.registry import areas, register
 
-from helpers.world import add_measurement
+from helpers.consent_chain import add_measurement
 
 
 def _count(db_session, model, *where) -> int:
@@ -36,19 +36,21 @@ def _count(db_session, model, *where) -> int:
 # --------------------------------------------------------------------------------- export
 
 
-def test_resident_downloads_all_their_data_readable_and_as_json(world, client, login, db_session):
-    login(client, world["sanne_account"])
+def test_resident_downloads_all_their_data_readable_and_as_json(
+    consent_chain, client, login, db_session
+):
+    login(client, consent_chain["sanne_account"])
     page = client.get("/mijn/gegevens")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert world["sanne"].code in text and "Ik slaap slecht." in text and "Jan" in text
+    assert consent_chain["sanne"].code in text and "Ik slaap slecht." in text and "Jan" in text
     assert 'class="easy"' in text
     response = client.get("/mijn/gegevens.json")
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert "attachment" in response.headers["Content-Disposition"]
     document = json.loads(response.get_data(as_text=True))
     assert document["format"] == "wattelt-export" and document["version"] == 1
-    assert document["resident"] == world["sanne"].code
+    assert document["resident"] == consent_chain["sanne"].code
     areas_ = document["areas"]
     assert {"resident", "involvements", "network", "measurements", "consent", "account"} <= set(
         areas_
@@ -59,7 +61,7 @@ def test_resident_downloads_all_their_data_readable_and_as_json(world, client, l
     assert "password" not in json.dumps(document)
     logged = db_session.exec(
         select(AccessLog.what).where(
-            AccessLog.action == "export", AccessLog.resident_id == world["sanne"].id
+            AccessLog.action == "export", AccessLog.resident_id == consent_chain["sanne"].id
         )
     ).all()
     assert sorted(logged) == ["export json", "export page"]
@@ -70,14 +72,14 @@ def test_resident_downloads_all_their_data_readable_and_as_json(world, client, l
     [("coach", 200), ("colleague", 200), ("mee_coach", 403), ("manager", 403), ("ggz_coach", 403)],
 )
 def test_professional_exports_on_behalf_only_for_their_own_resident(
-    world, client, login, who, status
+    consent_chain, client, login, who, status
 ):
-    login(client, world[who])
-    assert client.get(f"/residents/{world['sanne'].id}/export").status_code == status
-    assert client.get(f"/residents/{world['sanne'].id}/export.json").status_code == status
+    login(client, consent_chain[who])
+    assert client.get(f"/residents/{consent_chain['sanne'].id}/export").status_code == status
+    assert client.get(f"/residents/{consent_chain['sanne'].id}/export.json").status_code == status
 
 
-def test_a_new_area_registers_its_export_and_erasure(world, app):
+def test_a_new_area_registers_its_export_and_erasure(consent_chain, app):
     calls = []
     register(
         "test_area",
@@ -91,12 +93,12 @@ def test_a_new_area_registers_its_export_and_erasure(world, app):
 
         with app.test_request_context():
             session = db.session()
-            resident = session.get(Resident, world["sanne"].id)
+            resident = session.get(Resident, consent_chain["sanne"].id)
             document = rights.export_document(session, resident)
             assert document["areas"]["test_area"]["rows"] == [{"thing": resident.id}]
             rights.erase(session, resident)
             session.rollback()
-        assert calls == [world["sanne"].id]
+        assert calls == [consent_chain["sanne"].id]
     finally:
         from wattelt.privacy import registry
 
@@ -116,41 +118,43 @@ def _request(db_session) -> ErasureRequest:
     return db_session.exec(select(ErasureRequest).order_by(ErasureRequest.id.desc())).first()
 
 
-def test_the_one_who_asks_can_never_approve(world, client, login, db_session):
-    login(client, world["coach"])
-    assert _ask(client, world["sanne"]).status_code == 302
+def test_the_one_who_asks_can_never_approve(consent_chain, client, login, db_session):
+    login(client, consent_chain["coach"])
+    assert _ask(client, consent_chain["sanne"]).status_code == 302
     request = _request(db_session)
-    assert request.status == "pending" and request.requested_by_id == world["coach"].id
+    assert request.status == "pending" and request.requested_by_id == consent_chain["coach"].id
     response = client.post(f"/privacy/erasures/{request.id}", data={"decision": "approve"})
     assert response.status_code == 403
     assert _request(db_session).status == "pending"
-    assert db_session.get(Resident, world["sanne"].id).code == world["sanne"].code
+    assert db_session.get(Resident, consent_chain["sanne"].id).code == consent_chain["sanne"].code
 
 
 @pytest.mark.parametrize(
     "who", ["mee_coach", "ggz_coach", "policymaker", "other_coach", "sanne_account"]
 )
-def test_only_authorised_people_see_or_decide_a_request(world, app, client, login, db_session, who):
+def test_only_authorised_people_see_or_decide_a_request(
+    consent_chain, app, client, login, db_session, who
+):
     asker = app.test_client()
-    login(asker, world["coach"])
-    _ask(asker, world["sanne"])
+    login(asker, consent_chain["coach"])
+    _ask(asker, consent_chain["sanne"])
     request = _request(db_session)
-    login(client, world[who])
+    login(client, consent_chain[who])
     response = client.post(f"/privacy/erasures/{request.id}", data={"decision": "approve"})
     assert response.status_code in (403, 404)
     assert _request(db_session).status == "pending"
 
 
 def test_approved_erasure_removes_person_data_and_keeps_the_figures(
-    world, app, client, login, db_session
+    consent_chain, app, client, login, db_session
 ):
-    sanne = world["sanne"]
-    draft = add_measurement(app, sanne, world["coach"], status="draft", note="nog bezig")
+    sanne = consent_chain["sanne"]
+    draft = add_measurement(app, sanne, consent_chain["coach"], status="draft", note="nog bezig")
     asker = app.test_client()
-    login(asker, world["coach"])
+    login(asker, consent_chain["coach"])
     _ask(asker, sanne)
     request = _request(db_session)
-    login(client, world["manager"])  # a second authorised person of the own organisation
+    login(client, consent_chain["manager"])  # a second authorised person of the own organisation
     page = client.get(f"/privacy/erasures/{request.id}")
     assert page.status_code == 200 and sanne.code in page.get_data(as_text=True)
     response = client.post(f"/privacy/erasures/{request.id}", data={"decision": "approve"})
@@ -171,7 +175,7 @@ def test_approved_erasure_removes_person_data_and_keeps_the_figures(
     # Network, accounts and links to people are gone.
     assert _count(db_session, NetworkMember, NetworkMember.resident_id == sanne.id) == 0
     for account in ("sanne_account", "carer"):
-        assert db_session.get(User, world[account].id) is None
+        assert db_session.get(User, consent_chain[account].id) is None
     assert all(
         i.professional_id is None and i.ended_on is not None
         for i in db_session.exec(select(Involvement).where(Involvement.resident_id == sanne.id))
@@ -185,17 +189,19 @@ def test_approved_erasure_removes_person_data_and_keeps_the_figures(
         assert sanne.id in set(db.session().exec(counted_residents()).all())
     # The log keeps that it happened, who asked and who approved; never the data.
     entry = db_session.exec(select(AccessLog).where(AccessLog.action == "erasure")).one()
-    assert entry.user_id == world["manager"].id and entry.resident_id == sanne.id
-    assert str(world["coach"].id) in entry.what
+    assert entry.user_id == consent_chain["manager"].id and entry.resident_id == sanne.id
+    assert str(consent_chain["coach"].id) in entry.what
     assert sanne.code not in entry.what and "3531" not in entry.what
     # Nobody sees the remainder any more, and the old code finds nothing.
-    login(asker, world["coach"])
+    login(asker, consent_chain["coach"])
     assert asker.get(f"/residents/{sanne.id}").status_code == 404
     assert sanne.code not in asker.get("/residents/").get_data(as_text=True)
 
 
-def test_resident_asks_for_erasure_and_a_professional_decides(world, client, login, db_session):
-    login(client, world["sanne_account"])
+def test_resident_asks_for_erasure_and_a_professional_decides(
+    consent_chain, client, login, db_session
+):
+    login(client, consent_chain["sanne_account"])
     page = client.get("/mijn/wissen")
     assert page.status_code == 200 and 'class="easy"' in page.get_data(as_text=True)
     assert client.post("/mijn/wissen", data={}).status_code == 400  # no tick: nothing asked
@@ -204,25 +210,25 @@ def test_resident_asks_for_erasure_and_a_professional_decides(world, client, log
     assert client.post("/mijn/wissen", data={"confirm": "y"}).status_code == 302
     assert _count(db_session, ErasureRequest) == 1  # asking twice makes one request
     client.post("/logout")
-    login(client, world["coach"])
+    login(client, consent_chain["coach"])
     listed = client.get("/privacy/erasures").get_data(as_text=True)
-    assert world["sanne"].code in listed
+    assert consent_chain["sanne"].code in listed
     request = _request(db_session)
     assert (
         client.post(f"/privacy/erasures/{request.id}", data={"decision": "reject"}).status_code
         == 302
     )
     assert _request(db_session).status == "rejected"
-    assert db_session.get(Resident, world["sanne"].id).postcode4 == "3531"
+    assert db_session.get(Resident, consent_chain["sanne"].id).postcode4 == "3531"
 
 
-def test_a_request_is_decided_once(world, app, client, login, db_session):
-    login(client, world["coach"])
-    _ask(client, world["sanne"])
+def test_a_request_is_decided_once(consent_chain, app, client, login, db_session):
+    login(client, consent_chain["coach"])
+    _ask(client, consent_chain["sanne"])
     request = _request(db_session)
     first, second = app.test_client(), app.test_client()
-    login(first, world["manager"])
-    login(second, world["admin"])
+    login(first, consent_chain["manager"])
+    login(second, consent_chain["admin"])
     page = second.get(f"/privacy/erasures/{request.id}")
     assert page.status_code == 200
     assert (
@@ -254,20 +260,23 @@ def _age(app, resident, days: int) -> None:
 
 
 def test_retention_lists_and_flags_inactive_residents(
-    world, app, client, login, runner, db_session
+    consent_chain, app, client, login, runner, db_session
 ):
     app.config["RETENTION_MONTHS"] = 12
-    _age(app, world["sanne"], 400)
-    _age(app, world["piet"], 100)
+    _age(app, consent_chain["sanne"], 400)
+    _age(app, consent_chain["piet"], 100)
     result = runner.invoke(args=["retention"])
     assert result.exit_code == 0
-    assert world["sanne"].code in result.output and world["piet"].code not in result.output
-    login(client, world["coach"])
+    assert (
+        consent_chain["sanne"].code in result.output
+        and consent_chain["piet"].code not in result.output
+    )
+    login(client, consent_chain["coach"])
     page = client.get("/privacy/retention").get_data(as_text=True)
-    assert world["sanne"].code in page
+    assert consent_chain["sanne"].code in page
     assert client.post("/privacy/retention", data={}).status_code == 302
     request = _request(db_session)
-    assert (request.resident_id, request.reason) == (world["sanne"].id, "retention")
+    assert (request.resident_id, request.reason) == (consent_chain["sanne"].id, "retention")
     # Flagged once: the command finds nobody new.
     again = runner.invoke(args=["retention", "--flag"])
     assert "0 resident(s) flagged" in again.output
@@ -288,49 +297,53 @@ def test_retention_months_is_configured(tmp_path):
 # ------------------------------------------------------------------------ the access log
 
 
-def test_admin_reviews_everything_with_filters(world, app, client, login):
+def test_admin_reviews_everything_with_filters(consent_chain, app, client, login):
     mee = app.test_client()
-    login(mee, world["mee_coach"])
-    mee.get(f"/residents/{world['piet'].id}")
-    mee.get(f"/residents/{world['sanne'].id}")
-    login(client, world["admin"])
+    login(mee, consent_chain["mee_coach"])
+    mee.get(f"/residents/{consent_chain['piet'].id}")
+    mee.get(f"/residents/{consent_chain['sanne'].id}")
+    login(client, consent_chain["admin"])
     page = client.get("/privacy/access-log").get_data(as_text=True)
-    assert world["sanne"].code in page and world["piet"].code in page
+    assert consent_chain["sanne"].code in page and consent_chain["piet"].code in page
     filtered = client.get(
-        "/privacy/access-log", query_string={"code": world["piet"].code.lower(), "user": "mila"}
+        "/privacy/access-log",
+        query_string={"code": consent_chain["piet"].code.lower(), "user": "mila"},
     ).get_data(as_text=True)
     assert (
-        world["piet"].code in filtered and world["sanne"].code not in filtered.split("<tbody>")[1]
+        consent_chain["piet"].code in filtered
+        and consent_chain["sanne"].code not in filtered.split("<tbody>")[1]
     )
     assert (
         client.get("/privacy/access-log", query_string={"date_from": "gisteren"}).status_code == 400
     )
 
 
-def test_case_director_reviews_only_their_residents(world, app, client, login):
+def test_case_director_reviews_only_their_residents(consent_chain, app, client, login):
     mee = app.test_client()
-    login(mee, world["mee_coach"])
-    mee.get(f"/residents/{world['piet'].id}")
-    mee.get(f"/residents/{world['sanne'].id}")
-    login(client, world["coach"])
+    login(mee, consent_chain["mee_coach"])
+    mee.get(f"/residents/{consent_chain['piet'].id}")
+    mee.get(f"/residents/{consent_chain['sanne'].id}")
+    login(client, consent_chain["coach"])
     page = client.get("/privacy/access-log").get_data(as_text=True)
     body = page.split("<tbody>")[1]
-    assert world["sanne"].code in body and world["piet"].code not in body
-    assert client.get(f"/residents/{world['sanne'].id}/access-log").status_code == 200
+    assert consent_chain["sanne"].code in body and consent_chain["piet"].code not in body
+    assert client.get(f"/residents/{consent_chain['sanne'].id}/access-log").status_code == 200
     client.post("/logout")
-    login(client, world["colleague"])  # same organisation, but not the case director
-    assert client.get(f"/residents/{world['sanne'].id}/access-log").status_code == 403
-    assert world["sanne"].code not in client.get("/privacy/access-log").get_data(as_text=True)
+    login(client, consent_chain["colleague"])  # same organisation, but not the case director
+    assert client.get(f"/residents/{consent_chain['sanne'].id}/access-log").status_code == 403
+    assert consent_chain["sanne"].code not in client.get("/privacy/access-log").get_data(
+        as_text=True
+    )
 
 
-def test_resident_sees_who_looked_in_plain_words(world, app, client, login):
+def test_resident_sees_who_looked_in_plain_words(consent_chain, app, client, login):
     mee = app.test_client()
-    login(mee, world["mee_coach"])
-    mee.get(f"/residents/{world['sanne'].id}")
+    login(mee, consent_chain["mee_coach"])
+    mee.get(f"/residents/{consent_chain['sanne'].id}")
     ggz = app.test_client()
-    login(ggz, world["ggz_coach"])
-    ggz.get(f"/residents/{world['sanne'].id}")
-    login(client, world["sanne_account"])
+    login(ggz, consent_chain["ggz_coach"])
+    ggz.get(f"/residents/{consent_chain['sanne'].id}")
+    login(client, consent_chain["sanne_account"])
     client.get("/")
     page = client.get("/mijn/wie-keek").get_data(as_text=True)
     text = " ".join(re.sub(r"<[^>]+>", " ", page.split('id="who-looked"')[1]).split())
@@ -352,13 +365,15 @@ def test_the_access_log_cannot_be_changed_through_the_app(app):
     assert Log.__tablename__ == "access_log"
 
 
-def test_the_log_stores_paths_without_tokens(world, app, client, login, db_session):
+def test_the_log_stores_paths_without_tokens(consent_chain, app, client, login, db_session):
     from wattelt.auth.services import create_invitation
 
     with app.app_context(), db.standalone_session() as session:
-        token = create_invitation(session, session.get(User, world["sanne_account"].id), None)
-    login(client, world["coach"])
-    client.get(f"/residents/{world['sanne'].id}?token={token}")
+        token = create_invitation(
+            session, session.get(User, consent_chain["sanne_account"].id), None
+        )
+    login(client, consent_chain["coach"])
+    client.get(f"/residents/{consent_chain['sanne'].id}?token={token}")
     client.get(f"/welkom?token={token}")
     paths = db_session.exec(select(AccessLog.path)).all()
     assert paths and not any(token in p or "?" in p for p in paths)

@@ -17,6 +17,7 @@ from wattelt import db
 from wattelt.auth.passwords import hash_password
 from wattelt.models import (
     Chain,
+    ConsentRecord,
     District,
     Involvement,
     NetworkMember,
@@ -175,3 +176,32 @@ def make_network_member(
     )
     _save(app, member)
     return member
+
+
+def involve(
+    app: Flask,
+    resident: Resident,
+    organisation: Organisation,
+    professional: User | None = None,
+    *,
+    consent: bool,
+) -> None:
+    """Involve another organisation with ``resident`` (``professional`` its coach for them);
+    ``consent=True`` also records the resident's consent for it to see their data."""
+    objects: list[SQLModel] = [
+        Involvement(
+            resident_id=resident.id,
+            organisation_id=organisation.id,
+            professional_id=professional.id if professional else None,
+        )
+    ]
+    if consent:
+        objects.append(
+            ConsentRecord(
+                resident_id=resident.id,
+                purpose="share",
+                organisation_id=organisation.id,
+                granted=True,
+            )
+        )
+    _save(app, *objects)

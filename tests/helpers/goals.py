@@ -11,9 +11,7 @@ from wattelt import db
 from wattelt.goals import services
 from wattelt.models import (
     Answer,
-    ConsentRecord,
     Goal,
-    Involvement,
     Measurement,
     Resident,
     Step,
@@ -22,10 +20,14 @@ from wattelt.models import (
 )
 from wattelt.questionnaires.loader import registry
 
+from helpers import factories
+
 REACHED_WHEN = "Ik heb geen stapel post meer."
 
 
-def plan_world(app, make_chain, make_organisation, make_user, make_resident, make_network_member):
+def build_plan_chain(
+    app, make_chain, make_organisation, make_user, make_resident, make_network_member
+):
     """Sanne gets help from the wijkteam (Kees, her case director) and MEE (Mila); Jan is her
     carer with a login, Petra a neighbour without one. Schuldhulp is a chain partner that is not
     involved; 'Elders' is outside the chain. Piet is another resident of the wijkteam."""
@@ -38,7 +40,7 @@ def plan_world(app, make_chain, make_organisation, make_user, make_resident, mak
     mila = make_user(role="coach", organisation=mee, display_name="Mila Jansen")
     account = make_user(role="resident", username="sanne", display_name="Sanne")
     sanne = make_resident(organisation=wijkteam, coach=kees, case_director=kees, account=account)
-    involve(app, sanne, mee, mila)
+    factories.involve(app, sanne, mee, mila, consent=True)
     jan_account = make_user(role="network", username="jan", display_name="Jan")
     jan = make_network_member(sanne, user=jan_account, relation="carer", display_name="Jan")
     petra = make_network_member(sanne, relation="neighbour", display_name="Petra")
@@ -69,29 +71,6 @@ def plan_world(app, make_chain, make_organisation, make_user, make_resident, mak
         "piet": piet,
         "ahmed": ahmed,
     }
-
-
-def involve(
-    app: Flask, resident: Resident, organisation, professional: User | None, consent: bool = True
-) -> None:
-    """Involve a partner organisation; by default the resident consents to it seeing the plan."""
-    with app.app_context(), db.standalone_session() as session:
-        session.add(
-            Involvement(
-                resident_id=resident.id,
-                organisation_id=organisation.id,
-                professional_id=professional.id if professional else None,
-            )
-        )
-        if consent:
-            session.add(
-                ConsentRecord(
-                    resident_id=resident.id,
-                    purpose="share",
-                    organisation_id=organisation.id,
-                    granted=True,
-                )
-            )
 
 
 def completed_measurement(

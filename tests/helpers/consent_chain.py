@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask
 
 from wattelt import db
-from wattelt.models import Answer, ConsentRecord, Involvement, Measurement, utcnow
+from wattelt.models import Answer, ConsentRecord, Measurement, utcnow
 
 from helpers import factories
 
@@ -28,17 +28,6 @@ def give_consent(
     )
     factories._save(app, record)
     return record
-
-
-def involve(app: Flask, resident, organisation, professional=None) -> None:
-    factories._save(
-        app,
-        Involvement(
-            resident_id=resident.id,
-            organisation_id=organisation.id,
-            professional_id=professional.id if professional else None,
-        ),
-    )
 
 
 def add_measurement(
@@ -81,7 +70,7 @@ def add_measurement(
     return measurement
 
 
-def build(app: Flask) -> dict:
+def build_consent_chain(app: Flask) -> dict:
     chain = factories.make_chain(app, name="Samen Sterk")
     wijkteam = factories.make_organisation(app, name="Wijkteam", chain=chain)
     mee = factories.make_organisation(app, name="MEE", chain=chain, kind="MEE")
@@ -117,8 +106,8 @@ def build(app: Flask) -> dict:
         postcode4="3531",
         birth_year=1984,
     )
-    involve(app, sanne, mee, people["mee_coach"])
-    involve(app, sanne, ggz, people["ggz_coach"])
+    factories.involve(app, sanne, mee, people["mee_coach"], consent=False)
+    factories.involve(app, sanne, ggz, people["ggz_coach"], consent=False)
     give_consent(app, sanne, mee, True, by=people["coach"])
     give_consent(app, sanne, None, True, by=people["coach"])
     piet = factories.make_resident(
