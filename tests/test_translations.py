@@ -31,6 +31,7 @@ def test_catalogue_is_complete_and_placeholders_match(language):
     assert problems == []
 
 
+@pytest.mark.scripts
 def test_catalogues_hold_every_text_in_the_code(tmp_path):
     """Extracting again finds no text that the catalogues do not have (run
     ``flask --app app translate update`` when this fails)."""
