@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from wattelt.auth.services import create_invitation
+from wattelt import db
+from wattelt.auth.passwords import hash_password, verify_password
+from wattelt.auth.services import AccountHasPassword, create_invitation
 from wattelt.models import Invitation, LoginFailure, Role, User
 from wattelt.security import CONTENT_SECURITY_POLICY
 
@@ -28,8 +30,6 @@ def _fresh_account(app, role: str = "resident") -> User:
 
 
 def _invite(app, user, created_by=None) -> str:
-    from wattelt import db
-
     with app.app_context(), db.standalone_session() as session:
         return create_invitation(session, session.get(User, user.id), created_by)
 
@@ -310,19 +310,30 @@ def test_weak_password_or_taken_name_leaves_invitation_usable(app, client, make_
     assert client.get(f"/welkom?token={token}").status_code == 200
 
 
-def test_accepting_an_invitation_ends_older_sessions(app, make_user, login):
+def test_a_link_is_never_made_for_an_account_that_has_a_password(app, make_user):
+    """A link would let whoever opens it choose a new password and act as that person."""
     resident = make_user(role="resident", username="sanne")
-    old_device = app.test_client()
-    login(old_device, resident)
+    with app.app_context(), db.standalone_session() as session:
+        with pytest.raises(AccountHasPassword):
+            create_invitation(session, session.get(User, resident.id), None)
+
+
+def test_a_link_made_before_the_account_got_its_password_no_longer_works(app, make_user):
+    resident = make_user(role="resident", username="sanne", password=None)
     token = _invite(app, resident)
-    new_device = app.test_client()
-    response = new_device.post(
+    with app.app_context(), db.standalone_session() as session:
+        account = session.get(User, resident.id)
+        account.password_hash = hash_password("al eerder gekozen woorden")
+        session.add(account)
+    response = app.test_client().post(
         f"/welkom?token={token}",
         data={"password": "nieuwe woorden hier", "confirm": "nieuwe woorden hier"},
     )
-    assert response.status_code == 302
-    # The old device is logged out: the password changed.
-    assert old_device.get("/").get_data(as_text=True).count("Uitloggen") == 0
+    assert response.status_code == 410
+    with app.app_context(), db.standalone_session() as session:
+        assert verify_password(
+            session.get(User, resident.id).password_hash, "al eerder gekozen woorden"
+        )
 
 
 # --- session, CSRF, cookies and headers ------------------------------------------------------

@@ -24,6 +24,7 @@ from wattelt.goals import services as goal_services
 from wattelt.models import ErasureRequest, Resident, User
 
 from conftest import log_in
+from helpers import factories
 from helpers.consent_chain import add_measurement, build_consent_chain
 
 #: Written on purpose by refused requests too: the log of refused access and failed logins.
@@ -385,10 +386,10 @@ def _fuzz_chain(app) -> dict:
     consent_chain["draft"] = add_measurement(
         app, consent_chain["sanne"], consent_chain["coach"], "draft"
     )
+    # A link is only made for an account without a password yet.
+    newcomer = factories.make_user(app, role="network", password=None)
     with app.app_context(), db.standalone_session() as session:
-        consent_chain["token"] = create_invitation(
-            session, session.get(User, consent_chain["piet_account"].id), None
-        )
+        consent_chain["token"] = create_invitation(session, session.get(User, newcomer.id), None)
         request = ErasureRequest(
             resident_id=consent_chain["piet"].id,
             reason="other",

@@ -12,6 +12,7 @@ from wattelt.admin import bp, services
 from wattelt.admin.forms import ROLE_LABELS, NewUserForm, UserFilterForm, UserForm
 from wattelt.admin.routes import form_status
 from wattelt.auth import two_factor
+from wattelt.auth.services import AccountHasPassword
 from wattelt.forms import EmptyForm
 from wattelt.models import Organisation, Role, User, new_login_id
 from wattelt.policy import require_role
@@ -191,6 +192,15 @@ def invite_user(user_id: int):
         token = services.invite(db.session(), user, current_user)
     except services.NotAllowed:
         flash(_("Make the account active again first."), "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+    except AccountHasPassword:
+        flash(
+            _(
+                "This account already has a password, so no new link is made: a link would let "
+                "whoever opens it log in as this person. Only they can change their password."
+            ),
+            "error",
+        )
         return redirect(url_for("admin.edit_user", user_id=user.id), 303)
     return render_template(
         "admin/invitation.html",

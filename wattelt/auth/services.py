@@ -80,10 +80,18 @@ def cancel_open_invitations(db: Session, user: User) -> datetime:
     return now
 
 
+class AccountHasPassword(Exception):
+    """The account already has a password: a link would let whoever opens it take it over."""
+
+
 def create_invitation(db: Session, user: User, created_by: User | None) -> str:
     """Make a new single-use link for ``user``; earlier open links of that user stop working.
 
-    Returns the token; only its hash is stored."""
+    Only for an account without a password: a link never resets one (whoever opened it could
+    act as that person, consent and ask for erasure in their name, or skip their second factor).
+    Raises :class:`AccountHasPassword` otherwise. Returns the token; only its hash is stored."""
+    if user.password_hash:
+        raise AccountHasPassword
     now = cancel_open_invitations(db, user)
     token = secrets.token_urlsafe(32)
     db.add(
@@ -111,7 +119,8 @@ def look_up_invitation(db: Session, token: str) -> tuple[InvitationState, Invita
     ).first()
     if invitation is None:
         return InvitationState.UNKNOWN, None
-    if invitation.used_at is not None:
+    account = db.get(User, invitation.user_id)
+    if invitation.used_at is not None or account is None or account.password_hash:
         return InvitationState.USED, invitation
     if invitation.expires_at <= utcnow():
         return InvitationState.EXPIRED, invitation
@@ -123,7 +132,11 @@ def accept_invitation(
 ) -> User | None:
     """Use the invitation once: set the password (and user name). ``None`` if it was just used.
 
-    The conditional UPDATE makes two simultaneous submissions of one link end in one success."""
+    The conditional UPDATE makes two simultaneous submissions of one link end in one success.
+    A link made before the account got its password (by another link) no longer works."""
+    account = db.get(User, invitation.user_id)
+    if account is None or account.password_hash:
+        return None
     claimed = db.exec(
         update(Invitation)
         .where(col(Invitation.id) == invitation.id, col(Invitation.used_at).is_(None))

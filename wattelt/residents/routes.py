@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlmodel import col, select
 
 from wattelt import db
-from wattelt.auth.services import create_invitation
+from wattelt.auth.services import AccountHasPassword, create_invitation
 from wattelt.forms import EmptyForm, choices, version_of
 from wattelt.measurements import services as measurement_services
 from wattelt.models import District, Involvement, NetworkMember, Resident, Role, User
@@ -302,13 +302,28 @@ def invite_resident(resident_id: int):
         abort(400)
     session = db.session()
     account = services.account_for_resident(session, resident)
-    token = create_invitation(session, account, current_user)
+    try:
+        token = create_invitation(session, account, current_user)
+    except AccountHasPassword:
+        return _has_password(resident)
     return render_template(
         "residents/invitation.html",
         resident=resident,
         invitee=_("the resident"),
         link=url_for("auth.accept_invitation", token=token, _external=True),
     )
+
+
+def _has_password(resident: Resident):
+    flash(
+        _(
+            "This person already has a password, so no new login link is made: a link would "
+            "let whoever opens it log in as them. Only they can change their password, after "
+            "logging in."
+        ),
+        "error",
+    )
+    return redirect(url_for("residents.detail", resident_id=resident.id) + "#network"), 303
 
 
 @bp.route("/<int:resident_id>/network/<int:member_id>/invite", methods=["POST"])
@@ -322,7 +337,10 @@ def invite_member(resident_id: int, member_id: int):
     if member is None or member.resident_id != resident.id:
         abort(404)
     account = services.account_for_member(session, member)
-    token = create_invitation(session, account, current_user)
+    try:
+        token = create_invitation(session, account, current_user)
+    except AccountHasPassword:
+        return _has_password(resident)
     return render_template(
         "residents/invitation.html",
         resident=resident,
