@@ -45,6 +45,9 @@ PROFESSIONALS = COACHES | {"manager", "policymaker", "admin"}
 SANNE_CHANGE = {"coach", "colleague", "partner"}
 SANNE_VIEW = SANNE_CHANGE | {"manager"}
 SANNE_RESPONSIBLE = {"coach", "colleague"}
+#: Who may change who works with Sanne and who directs her case, and invite people: her own
+#: organisation and her case director, never a partner (it could make itself case director).
+SANNE_MANAGE = SANNE_RESPONSIBLE
 MEASUREMENT = SANNE_VIEW | {"resident", "network"}
 
 RULES: dict[str, set[str]] = {
@@ -80,13 +83,13 @@ RULES: dict[str, set[str]] = {
     "residents.index": COACHES | {"manager"},
     "residents.new": COACHES,
     "residents.detail": SANNE_VIEW,
-    "residents.edit": SANNE_CHANGE,
-    "residents.add_involvement": SANNE_CHANGE,
-    "residents.end_involvement": SANNE_CHANGE,
-    "residents.change_case_director": SANNE_CHANGE,
-    "residents.add_network_member": SANNE_CHANGE,
-    "residents.invite_resident": SANNE_CHANGE,
-    "residents.invite_member": SANNE_CHANGE,
+    "residents.edit": SANNE_MANAGE,
+    "residents.add_involvement": SANNE_MANAGE,
+    "residents.end_involvement": SANNE_MANAGE,
+    "residents.change_case_director": SANNE_MANAGE,
+    "residents.add_network_member": SANNE_MANAGE,
+    "residents.invite_resident": SANNE_MANAGE,
+    "residents.invite_member": SANNE_MANAGE,
     "measurements.start": SANNE_CHANGE,
     "measurements.resume": MEASUREMENT,
     "measurements.fill": MEASUREMENT,
@@ -116,7 +119,7 @@ RULES: dict[str, set[str]] = {
     "goals.plan_history": SANNE_VIEW,
     "goals.plan_print": SANNE_VIEW,
     "goals.appointment": SANNE_CHANGE,
-    "goals.case_director": SANNE_CHANGE,
+    "goals.case_director": SANNE_MANAGE,
     "goals.new_goal": SANNE_CHANGE,
     "goals.edit_goal": SANNE_CHANGE,
     "goals.new_step": SANNE_CHANGE,

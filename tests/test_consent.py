@@ -93,17 +93,18 @@ def test_resident_network_and_case_director_are_not_affected(consent_chain, app)
         assert not can(session, consent_chain["mee_coach"], Action.VIEW, sanne)
 
 
-def test_case_director_in_a_partner_organisation_makes_it_an_own_organisation(consent_chain, app):
+def test_being_case_director_never_replaces_the_residents_consent(consent_chain, app):
     from wattelt.models import Resident
 
     with app.app_context():
         session = db.session()
         sanne = session.get(Resident, consent_chain["sanne"].id)
-        sanne.case_director_id = consent_chain["ggz_coach"].id
+        sanne.case_director_id = consent_chain["ggz_coach"].id  # however it came about
         session.add(sanne)
         session.commit()
-        # GGZ now keeps the plan together: its people may see her, without extra consent.
-        assert can(session, consent_chain["ggz_manager"], Action.VIEW, sanne)
+        # Sanne said no to GGZ: neither its coach nor its manager sees her.
+        assert not can(session, consent_chain["ggz_coach"], Action.VIEW, sanne)
+        assert not can(session, consent_chain["ggz_manager"], Action.VIEW, sanne)
 
 
 def test_withdrawn_consent_works_on_the_very_next_request(consent_chain, app, client, login):

@@ -7,8 +7,10 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import select
 
-from wattelt.models import AccessLog, Involvement
+from wattelt.models import AccessLog, Involvement, Resident
 from wattelt.policy import Action, can
+
+from helpers.consent_chain import give_consent
 
 
 @pytest.fixture
@@ -100,11 +102,19 @@ def test_policy_answers_per_action(partners_chain, db_session, who, expected):
     assert allowed == expected
 
 
-def test_case_director_of_another_organisation_keeps_access(partners_chain, db_session, make_user):
-    # The MEE coach becomes case director of Sanne without MEE being involved (yet).
-    sanne = partners_chain["sanne"]
+def test_a_case_director_of_another_organisation_needs_the_residents_consent(
+    partners_chain, app, db_session, client, login
+):
+    # The MEE coach is Sanne's case director, MEE not involved (yet).
+    sanne = db_session.get(Resident, partners_chain["sanne"].id)
     sanne.case_director_id = partners_chain["mee_coach"].id
-    assert can(db_session, partners_chain["mee_coach"], Action.MANAGE, sanne)
+    db_session.add(sanne)
+    db_session.commit()
+    login(client, partners_chain["mee_coach"])
+    assert client.get(f"/residents/{sanne.id}").status_code == 403  # consent is missing
+    give_consent(app, sanne, partners_chain["orgs"]["mee"], True)
+    assert client.get(f"/residents/{sanne.id}").status_code == 200
+    assert client.get(f"/residents/{sanne.id}/edit").status_code == 200  # directs the case
 
 
 def test_ended_involvement_ends_access(partners_chain, client, login, db_session):

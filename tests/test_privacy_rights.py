@@ -365,13 +365,14 @@ def test_the_access_log_cannot_be_changed_through_the_app(app):
     assert Log.__tablename__ == "access_log"
 
 
-def test_the_log_stores_paths_without_tokens(consent_chain, app, client, login, db_session):
+def test_the_log_stores_paths_without_tokens(
+    consent_chain, app, client, login, db_session, make_user
+):
     from wattelt.auth.services import create_invitation
 
+    newcomer = make_user(role="resident", password=None)
     with app.app_context(), db.standalone_session() as session:
-        token = create_invitation(
-            session, session.get(User, consent_chain["sanne_account"].id), None
-        )
+        token = create_invitation(session, session.get(User, newcomer.id), None)
     login(client, consent_chain["coach"])
     client.get(f"/residents/{consent_chain['sanne'].id}?token={token}")
     client.get(f"/welkom?token={token}")

@@ -9,6 +9,8 @@ from sqlmodel import func, select
 
 from wattelt.models import Involvement, NetworkMember, Resident, User
 
+from helpers.consent_chain import give_consent
+
 
 @pytest.fixture
 def team(make_chain, make_organisation, make_user, make_district):
@@ -167,7 +169,7 @@ def test_professional_must_work_for_the_chosen_organisation(
     assert _count(db_session, Involvement) == 1
 
 
-def test_case_director_change_and_stale_change(team, make_resident, client, login, db_session):
+def test_case_director_change_and_stale_change(team, app, make_resident, client, login, db_session):
     resident = make_resident(
         organisation=team["wijkteam"], coach=team["coach"], case_director=team["coach"]
     )
@@ -178,6 +180,13 @@ def test_case_director_change_and_stale_change(team, make_resident, client, logi
     )
     db_session.expire_all()
     version = db_session.get(Resident, resident.id).version
+    # Without the resident's consent for MEE, MEE's coach cannot direct the case.
+    refused = client.post(
+        f"/residents/{resident.id}/case-director",
+        data={"user_id": str(team["mee_coach"].id), "version": str(version)},
+    )
+    assert refused.status_code == 400
+    give_consent(app, resident, team["mee"], True, by=team["coach"])
     ok = client.post(
         f"/residents/{resident.id}/case-director",
         data={"user_id": str(team["mee_coach"].id), "version": str(version)},

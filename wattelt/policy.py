@@ -6,7 +6,9 @@ Every person-level view asks :func:`resident_or_404` (one resident) or uses
 Rules (DOMAIN.md, "Who uses it"):
 
 * coach: residents their organisation is actively involved with, and residents they direct;
-* case director (regievoerder): their residents, including managing the involvement;
+* managing (involvement, case director, network, invitations): only the case director and the
+  coaches of the resident's own organisation (the one that registered them), see
+  :func:`is_responsible`;
 * manager: residents of their own organisation, read-only;
 * resident: themself; network member: the resident who invited them, read-only;
 * policymaker and admin: no person-level data at all (they see aggregates only).
@@ -15,7 +17,9 @@ Consent narrows the coach and manager rules (see ``wattelt.consent.services``): 
 organisation that is not the resident's own sees person-level data only with the resident's
 consent for that organisation. Without it, :func:`known_residents` still lists the resident
 (code only), and :func:`resident_or_404` answers with a "consent is missing" page (403, logged
-as denied). The resident's own access, the network's and the case director's are not affected.
+as denied). The resident's own access and the network's are not affected. The case director's
+organisation needs the consent too, unless it is the resident's own: becoming case director
+never replaces the resident's consent.
 """
 
 from __future__ import annotations
@@ -59,12 +63,10 @@ def visible_residents(user: User) -> Select:
     query = select(Resident)
     role = user.role_enum
     if role in (Role.COACH, Role.MANAGER):
-        allowed = col(Resident.id).in_(
-            _involved_org_residents(user.organisation_id)
-        ) & consent.may_see_person_data(user.organisation_id)
+        known = col(Resident.id).in_(_involved_org_residents(user.organisation_id))
         if role is Role.COACH:
-            allowed = or_(allowed, Resident.case_director_id == user.id)
-        return query.where(allowed)
+            known = or_(known, Resident.case_director_id == user.id)
+        return query.where(known & consent.may_see_person_data(user.organisation_id))
     if role is Role.RESIDENT:
         return query.where(Resident.account_id == user.id)
     if role is Role.NETWORK:
@@ -102,29 +104,32 @@ def _involved(session: Session, organisation_id: int | None, resident: Resident)
 
 
 def consent_missing(session: Session, user: User | None, resident: Resident) -> bool:
-    """Is ``user``'s organisation involved with ``resident`` but without the resident's consent?"""
+    """Does ``user``'s organisation work with ``resident`` (involved, or directing the case) but
+    without the resident's consent?"""
     if (
         user is None
         or not user.is_authenticated
         or user.role_enum not in (Role.COACH, Role.MANAGER)
     ):
         return False
-    if resident.case_director_id == user.id:
-        return False
-    return _involved(session, user.organisation_id, resident) and not (
-        consent.organisation_may_see(session, user.organisation_id, resident)
+    known = resident.case_director_id == user.id or _involved(
+        session, user.organisation_id, resident
     )
+    return known and not consent.organisation_may_see(session, user.organisation_id, resident)
 
 
 def is_responsible(session: Session, user: User | None, resident: Resident) -> bool:
-    """The resident's case director or a coach of the resident's own organisation: they record
-    consent, export the data on the resident's behalf and ask for erasure."""
+    """The resident's case director (while their organisation may see the resident) or a coach of
+    the resident's own organisation that still works with them: they manage who is involved and
+    who directs the case, invite the resident and their network, record consent, export the data
+    on the resident's behalf and ask for erasure. A partner organisation never can: it could
+    otherwise make itself case director or end the own organisation's involvement."""
     if user is None or not user.is_authenticated or not user.active:
         return False
     if user.role_enum is not Role.COACH:
         return False
     if resident.case_director_id == user.id:
-        return True
+        return consent.organisation_may_see(session, user.organisation_id, resident)
     return user.organisation_id in consent.own_organisation_ids(session, resident) and _involved(
         session, user.organisation_id, resident
     )
@@ -168,11 +173,12 @@ def can(session: Session, user: User | None, action: Action, resident: Resident)
 def _decide(session: Session, user: User, action: Action, resident: Resident) -> bool:
     role = user.role_enum
     if role is Role.COACH:
-        if resident.case_director_id == user.id:
-            return True
-        return _involved(session, user.organisation_id, resident) and consent.organisation_may_see(
+        if action is Action.MANAGE:
+            return is_responsible(session, user, resident)
+        known = resident.case_director_id == user.id or _involved(
             session, user.organisation_id, resident
         )
+        return known and consent.organisation_may_see(session, user.organisation_id, resident)
     if role is Role.MANAGER:
         # A manager is treated as their organisation, read-only.
         if action is not Action.VIEW:

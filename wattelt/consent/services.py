@@ -3,11 +3,15 @@
 The rule a municipality's privacy officer expects (AVG: purpose limitation):
 
 * The resident's *own* organisation always has access: the organisation that registered the
-  resident (the first involvement) and the organisation of the case director. It processes the
-  data under its public task.
+  resident (the first involvement). It processes the data under its public task.
 * Every *other* involved organisation sees measurements, plan and report only with the
-  resident's recorded consent for that organisation. Without it, it sees only that the resident
-  exists in its own records.
+  resident's recorded consent for that organisation, also when one of its coaches is the case
+  director: being made case director never replaces the resident's consent (only a coach of an
+  organisation that may see the resident can become case director, and a withdrawn consent
+  ends that coach's access too). Without consent it sees only that the resident exists in its
+  own records.
+* A "no" the resident gave on their own account is undone only by the resident
+  (:func:`record_choices`).
 * A manager is treated as their organisation.
 * Anonymous counting in the chain's figures needs its own consent (:func:`counted_residents`).
 
@@ -56,17 +60,12 @@ def shared_residents(organisation_id: int | None) -> Select:
 
 
 def own_residents(organisation_id: int | None) -> Select:
-    """Resident ids for whom ``organisation_id`` is the resident's own organisation."""
-    registered = select(Involvement.resident_id).where(
+    """Resident ids for whom ``organisation_id`` is the resident's own organisation (the one that
+    registered them)."""
+    return select(Involvement.resident_id).where(
         Involvement.organisation_id == organisation_id,
         col(Involvement.id).in_(select(func.min(Involvement.id)).group_by(Involvement.resident_id)),
     )
-    directed = (
-        select(Resident.id)
-        .join(User, col(User.id) == Resident.case_director_id)
-        .where(User.organisation_id == organisation_id)
-    )
-    return registered.union(directed)
 
 
 def may_see_person_data(organisation_id: int | None) -> ColumnElement[bool]:
@@ -80,21 +79,14 @@ def may_see_person_data(organisation_id: int | None) -> ColumnElement[bool]:
 
 
 def own_organisation_ids(db: Session, resident: Resident) -> set[int]:
-    """The resident's own organisations: the registering one and the case director's."""
-    ids: set[int] = set()
+    """The resident's own organisation (the one that registered them), as a set."""
     first = db.exec(
         select(Involvement.organisation_id)
         .where(Involvement.resident_id == resident.id)
         .order_by(col(Involvement.id))
         .limit(1)
     ).first()
-    if first is not None:
-        ids.add(first)
-    if resident.case_director_id:
-        director = db.get(User, resident.case_director_id)
-        if director is not None and director.organisation_id is not None:
-            ids.add(director.organisation_id)
-    return ids
+    return {first} if first is not None else set()
 
 
 def has_share_consent(db: Session, resident_id: int, organisation_id: int) -> bool:
@@ -135,6 +127,30 @@ class Choice:
 
 class ConsentConflict(Exception):
     """Someone changed the consent since the form was opened."""
+
+
+class ResidentsOwnChoice(Exception):
+    """Someone else tried to turn a "no" that the resident gave themself into a "yes"."""
+
+
+def residents_own_noes(db: Session, resident: Resident) -> set[tuple[str, int | None]]:
+    """The current choices that are a "no" the resident recorded on their own account: only the
+    resident can undo them."""
+    if resident.account_id is None:
+        return set()
+    latest = {
+        (row.purpose, row.organisation_id): row
+        for row in db.exec(
+            select(ConsentRecord)
+            .where(ConsentRecord.resident_id == resident.id)
+            .order_by(col(ConsentRecord.id))
+        ).all()
+    }
+    return {
+        key
+        for key, row in latest.items()
+        if not row.granted and row.recorded_by_id == resident.account_id
+    }
 
 
 def consent_version(db: Session, resident: Resident) -> int:
@@ -219,6 +235,14 @@ def record_choices(
         (c.purpose, c.organisation.id if c.organisation else None): c.granted
         for c in current_choices(db, resident)
     }
+    if recorded_by.id != resident.account_id:
+        undone = [
+            key
+            for key, granted in choices.items()
+            if granted and key in residents_own_noes(db, resident)
+        ]
+        if undone:
+            raise ResidentsOwnChoice
     rows = [
         ConsentRecord(
             resident_id=resident.id,

@@ -24,8 +24,7 @@ def _director_form(resident, form=None) -> CaseDirectorForm:
     session = db.session()
     form = form or CaseDirectorForm(formdata=None)
     form.user_id.choices = choices(
-        (u.id, u.display_name)
-        for u in residents.coaches_of(session, residents.active_organisation_ids(session, resident))
+        (u.id, u.display_name) for u in residents.case_director_candidates(session, resident)
     )
     if not form.is_submitted():
         form.version.data = resident.version

@@ -64,21 +64,31 @@ def _consent_page(resident: Resident, *, easy: bool, editable: bool, back: str):
     current = services.current_choices(session, resident)
     explainers = services.explainers(session, resident) if easy else None
     form = consent_form(current, explainers, easy=easy)
-    conflict = False
+    conflict = refused = False
     if request.method == "POST":
         if not editable:
             abort(403)
         if form.validate_on_submit():
             explained = form.explained_by.data if easy else current_user.id
-            changed = _save(resident, form, current, explained)
+            try:
+                changed = _save(resident, form, current, explained)
+            except services.ResidentsOwnChoice:
+                changed, refused = None, True
+                flash(
+                    _(
+                        "The resident said no to this on their own account. Only the resident "
+                        "can change that choice."
+                    ),
+                    "error",
+                )
             if changed is not None:
                 flash(
                     _("Your choices are saved.") if easy else _("The choices are saved."),
                     "success",
                 )
                 return redirect(back)
-            conflict = True
-    if request.method == "GET" or conflict:
+            conflict = not refused
+    if request.method == "GET" or conflict or refused:
         form = consent_form(services.current_choices(session, resident), explainers, easy=easy)
         form.version.data = services.consent_version(session, resident)
         if easy and explainers:
@@ -87,7 +97,7 @@ def _consent_page(resident: Resident, *, easy: bool, editable: bool, back: str):
                 if resident.case_director_id in {u.id for u in explainers}
                 else None
             )
-    status = 409 if conflict else (400 if form.errors else 200)
+    status = 409 if conflict else (403 if refused else (400 if form.errors else 200))
     return render_template(
         "privacy/consent.html",
         resident=resident,

@@ -152,7 +152,7 @@ def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
         )
         director_form = forms.get("director_form") or CaseDirectorForm(formdata=None)
         director_form.user_id.choices = choices(
-            (u.id, u.display_name) for u in services.coaches_of(session, active_orgs)
+            (u.id, u.display_name) for u in services.case_director_candidates(session, resident)
         )
         director_form.version.data = resident.version
         if resident.case_director_id and not director_form.is_submitted():
@@ -236,6 +236,8 @@ def end_involvement(resident_id: int, involvement_id: int):
     involvement = session.get(Involvement, involvement_id)
     if involvement is None or involvement.resident_id != resident.id:
         abort(404)
+    if not services.may_end_involvement(session, current_user, resident, involvement):
+        abort(403)
     services.end_involvement(session, resident, involvement)
     flash(_("The organisation no longer works with this resident."), "success")
     return redirect(url_for("residents.detail", resident_id=resident.id) + "#involvements")
@@ -248,8 +250,7 @@ def change_case_director(resident_id: int):
     session = db.session()
     form = CaseDirectorForm()
     form.user_id.choices = choices(
-        (u.id, u.display_name)
-        for u in services.coaches_of(session, services.active_organisation_ids(session, resident))
+        (u.id, u.display_name) for u in services.case_director_candidates(session, resident)
     )
     if form.validate_on_submit():
         previous_director = resident.case_director_id

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
+from wattelt.consent import services as consent
 from wattelt.models import (
     District,
     Involvement,
@@ -160,6 +161,16 @@ def involve(
     return involvement
 
 
+def may_end_involvement(
+    db: Session, user: User, resident: Resident, involvement: Involvement
+) -> bool:
+    """Whoever manages the resident may end a partner's involvement; the involvement of the
+    resident's own organisation (the one that registered them) only that organisation's coaches:
+    nobody can lock the own organisation out of its resident."""
+    own = consent.own_organisation_ids(db, resident)
+    return involvement.organisation_id not in own or user.organisation_id in own
+
+
 def end_involvement(db: Session, resident: Resident, involvement: Involvement) -> None:
     involvement.ended_on = date.today()
     db.add(involvement)
@@ -181,7 +192,23 @@ def active_organisation_ids(db: Session, resident: Resident) -> list[int]:
     )
 
 
+def case_director_candidates(db: Session, resident: Resident) -> list[User]:
+    """Who may become case director: a coach of an organisation that works with the resident and
+    may see their data (their own organisation, or one they consented to). Making someone case
+    director never gives an organisation access the resident did not give."""
+    organisation_ids = [
+        organisation_id
+        for organisation_id in active_organisation_ids(db, resident)
+        if consent.organisation_may_see(db, organisation_id, resident)
+    ]
+    return coaches_of(db, organisation_ids)
+
+
 def set_case_director(db: Session, resident: Resident, expected_version: int, user_id: int) -> None:
+    """Raises ValueError for someone who may not become case director (see
+    :func:`case_director_candidates`), :class:`ConflictError` when the resident changed."""
+    if user_id not in {u.id for u in case_director_candidates(db, resident)}:
+        raise ValueError("not a possible case director for this resident")
     result = db.exec(
         update(Resident)
         .where(col(Resident.id) == resident.id, col(Resident.version) == expected_version)
