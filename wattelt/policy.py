@@ -267,7 +267,11 @@ def log_denied(user: User, resident_id: int | None, what: str) -> None:
 
 def resident_or_404(user: User, resident_id: int, action: Action, what: str) -> Resident:
     """Load a resident for ``user`` or answer 404 (the same for 'missing' and 'not yours', so ids
-    cannot be probed). Allowed access is logged as ``view`` or ``change``."""
+    cannot be probed). Allowed access is logged as ``view`` or ``change``.
+
+    ``action`` is what the page needs the user to be allowed (a form that changes the plan
+    needs ``CHANGE`` already to be shown); what is logged is what the request does: opening a
+    page (GET or HEAD) only looks, whatever the page would let one change."""
     session = db.session()
     resident = session.get(Resident, resident_id)
     allowed = resident is not None and can(session, user, action, resident)
@@ -280,8 +284,15 @@ def resident_or_404(user: User, resident_id: int, action: Action, what: str) -> 
     if resident is None or not allowed:
         log_denied(user, resident_id, what)
         abort(404)
-    log_access(user, resident.id, "view" if action is Action.VIEW else "change", what)
+    log_access(user, resident.id, logged_kind(action), what)
     return resident
+
+
+def logged_kind(action: Action) -> str:
+    """``view`` or ``change``: the kind of access the current request makes for ``action``."""
+    if action is Action.VIEW or (has_request_context() and request.method in ("GET", "HEAD")):
+        return "view"
+    return "change"
 
 
 def require_role(*roles: Role):
