@@ -24,14 +24,14 @@ from datetime import date
 from enum import StrEnum
 
 from flask import abort, has_request_context, make_response, render_template, request
-from sqlalchemy import event, false, insert
+from sqlalchemy import event, false
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, or_, select
 
-from wattelt import db
+from wattelt import access_chain, db
 from wattelt.consent import services as consent
-from wattelt.models import AccessLog, Involvement, NetworkMember, Resident, Role, User, utcnow
+from wattelt.models import Involvement, NetworkMember, Resident, Role, User
 
 
 class Action(StrEnum):
@@ -204,16 +204,17 @@ def _request_details() -> dict:
 def log_access(
     user: User | None, resident_ids: list[int] | int | None, action: str, what: str
 ) -> None:
-    """Append to the access log within the request's transaction (committed with it).
+    """Append to the access log within the request's transaction (committed with it). The
+    row's time is the moment it is written and chained, at the commit (``access_chain``).
 
     ``user`` is None for what Wattelt does by itself (the retention check)."""
     ids = resident_ids if isinstance(resident_ids, list) else [resident_ids]
     details = _request_details()
     rows = [
         {
-            "at": utcnow(),
             "user_id": user.id if user else None,
             "role": user.role if user else "system",
+            "organisation_id": user.organisation_id if user else None,
             "resident_id": resident_id,
             "action": action,
             "what": what[:80],
@@ -241,7 +242,8 @@ def write_pending_log(session: Session) -> None:
     so the rows of the request itself are part of what it reads."""
     rows = session.info.pop(_PENDING_LOG, None)
     if rows:
-        session.execute(insert(AccessLog), rows)
+        # Chained to the rows before, under a lock, with the time of writing (access_chain).
+        access_chain.append(session, rows)
 
 
 @event.listens_for(Session, "before_commit")
