@@ -8,6 +8,9 @@ import os
 
 import pytest
 from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
+
+from wattelt import access_chain
 
 from helpers.database import POSTGRESQL_URL
 
@@ -40,10 +43,23 @@ def test_the_app_role_can_add_to_the_log_but_never_change_it(app_role):
     engine, role = app_role
     with engine.begin() as connection:
         connection.exec_driver_sql(f"SET LOCAL ROLE {role}")
-        connection.exec_driver_sql(
-            "INSERT INTO access_log (at, role, action, what, path, address) "
-            "VALUES (now(), 'coach', 'view', 'resident', '/', '')"
-        )
+        # Wattelt's own way of adding: under the chain's lock, with the table's sequence.
+        with Session(bind=connection) as session:
+            access_chain.append(
+                session,
+                [
+                    {
+                        "user_id": None,
+                        "role": "coach",
+                        "organisation_id": None,
+                        "resident_id": None,
+                        "action": "view",
+                        "what": "resident",
+                        "path": "/",
+                        "address": "",
+                    }
+                ],
+            )
         assert connection.exec_driver_sql("SELECT count(*) FROM access_log").scalar() == 1
     for statement in (
         "UPDATE access_log SET what = 'nothing'",

@@ -19,9 +19,11 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
+from sqlmodel import Session
 
 import wattelt.models  # noqa: F401  (registers every table on the metadata)
 from wattelt import create_app, migrate
+from wattelt.access_chain import GENESIS, verify_database
 from wattelt.db import metadata, normalise_url
 
 from helpers.database import POSTGRESQL_URL, app_config, sqlite_url
@@ -104,9 +106,11 @@ def test_access_log_is_append_only(empty_app):
     with engine.begin() as connection:
         connection.execute(
             text(
-                "INSERT INTO access_log (at, role, action, what, path, address) "
-                "VALUES (CURRENT_TIMESTAMP, 'coach', 'view', 'resident', '/', '')"
-            )
+                "INSERT INTO access_log (id, at, role, action, what, path, address, "
+                "prev_hash, row_hash) VALUES (1, CURRENT_TIMESTAMP, 'coach', 'view', 'resident', "
+                "'/', '', :genesis, :genesis)"
+            ),
+            {"genesis": GENESIS},
         )
     statements = [
         "UPDATE access_log SET what = 'nothing'",
@@ -114,6 +118,19 @@ def test_access_log_is_append_only(empty_app):
     ]
     if engine.dialect.name == "postgresql":
         statements.append("TRUNCATE access_log")
+    else:
+        # REPLACE deletes the old row without firing the delete trigger.
+        for verb in ("INSERT OR REPLACE", "REPLACE"):
+            statements.append(
+                f"{verb} INTO access_log (id, at, role, action, what, path, address, "
+                "prev_hash, row_hash) VALUES (1, CURRENT_TIMESTAMP, 'coach', 'view', 'nothing', "
+                "'/', '', 'other', 'other')"
+            )
+            statements.append(
+                f"{verb} INTO access_log (at, role, action, what, path, address, "
+                "prev_hash, row_hash) VALUES (CURRENT_TIMESTAMP, 'coach', 'view', 'nothing', "
+                f"'/', '', '{GENESIS}', 'other')"
+            )
     for statement in statements:
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as connection:
             connection.execute(text(statement))
@@ -121,3 +138,24 @@ def test_access_log_is_append_only(empty_app):
         assert connection.execute(text("SELECT what FROM access_log")).scalars().all() == [
             "resident"
         ]
+
+
+def test_existing_log_rows_are_chained_by_the_migration(empty_app):
+    migrate.upgrade("0007_outcome_people")
+    engine = _engine(empty_app)
+    with engine.begin() as connection:
+        for at in ("2026-11-30 10:00:02", "2026-11-30 10:00:01", "2026-11-30 10:00:03"):
+            connection.execute(
+                text(
+                    "INSERT INTO access_log (at, role, action, what, path, address) "
+                    "VALUES (:at, 'coach', 'view', 'resident', '/', '')"
+                ),
+                {"at": at},
+            )
+    migrate.upgrade()
+    with Session(engine) as session:
+        verdict = verify_database(session)
+    assert (verdict.ok, verdict.rows) == (True, 3)
+    command.downgrade(migrate.alembic_config(), "0007_outcome_people")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM access_log")).scalar() == 3

@@ -378,3 +378,48 @@ def test_the_log_stores_paths_without_tokens(
     client.get(f"/welkom?token={token}")
     paths = db_session.exec(select(AccessLog.path)).all()
     assert paths and not any(token in p or "?" in p for p in paths)
+
+
+# ---------------------------------------------------------- the rights' pages are logged too
+
+
+def _logged(db_session, user) -> list[tuple]:
+    db_session.expire_all()
+    return db_session.exec(
+        select(AccessLog.resident_id, AccessLog.action, AccessLog.what)
+        .where(AccessLog.user_id == user.id)
+        .order_by(AccessLog.id)
+    ).all()
+
+
+def test_the_erasure_list_and_decision_page_are_in_the_access_log(
+    consent_chain, app, client, login, db_session
+):
+    sanne = consent_chain["sanne"]
+    asker = app.test_client()
+    login(asker, consent_chain["coach"])
+    _ask(asker, sanne)
+    request = _request(db_session)
+    login(client, consent_chain["manager"])
+    assert sanne.code in client.get("/privacy/erasures").get_data(as_text=True)
+    assert client.get(f"/privacy/erasures/{request.id}").status_code == 200
+    assert _logged(db_session, consent_chain["manager"]) == [
+        (sanne.id, "view", "erasure list"),
+        (sanne.id, "view", "erasure decision"),
+    ]
+    outsider = app.test_client()
+    login(outsider, consent_chain["mee_coach"])
+    assert outsider.get(f"/privacy/erasures/{request.id}").status_code == 404
+    assert _logged(db_session, consent_chain["mee_coach"]) == [
+        (sanne.id, "denied", "erasure decision")
+    ]
+
+
+def test_the_retention_list_is_in_the_access_log(consent_chain, app, client, login, db_session):
+    app.config["RETENTION_MONTHS"] = 12
+    _age(app, consent_chain["sanne"], 400)
+    login(client, consent_chain["coach"])
+    assert consent_chain["sanne"].code in client.get("/privacy/retention").get_data(as_text=True)
+    assert _logged(db_session, consent_chain["coach"]) == [
+        (consent_chain["sanne"].id, "view", "retention list")
+    ]

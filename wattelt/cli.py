@@ -234,6 +234,27 @@ def retention(flag: bool, months: int | None) -> None:
             click.echo(f"{len(residents)} resident(s) without activity for {months} months.")
 
 
+access_log_cli = AppGroup("access-log", help="The access log.")
+
+
+@access_log_cli.command("verify")
+@with_appcontext
+def verify_access_log() -> None:
+    """Check the access log's hash chain; exit code 1 at the first row that does not fit."""
+    from wattelt import access_chain
+
+    with db.standalone_session() as session:
+        verdict = access_chain.verify_database(session)
+    if not verdict.ok:
+        click.echo(
+            f"BROKEN at row {verdict.broken}: {verdict.reason} "
+            f"(row {verdict.rows} in the order of writing).",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(f"OK, {verdict.rows} rows. The last row's hash is {verdict.last_hash}.")
+
+
 def register(app: Flask) -> None:
     from wattelt.outcomes.cli import outcomes_cli
 
@@ -244,3 +265,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(synth)
     app.cli.add_command(retention)
+    app.cli.add_command(access_log_cli)

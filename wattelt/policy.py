@@ -28,14 +28,14 @@ from datetime import date
 from enum import StrEnum
 
 from flask import abort, has_request_context, make_response, render_template, request
-from sqlalchemy import event, false, insert
+from sqlalchemy import event, false
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, or_, select
 
-from wattelt import db
+from wattelt import access_chain, db
 from wattelt.consent import services as consent
-from wattelt.models import AccessLog, Involvement, NetworkMember, Resident, Role, User, utcnow
+from wattelt.models import Involvement, NetworkMember, Resident, Role, User
 
 
 class Action(StrEnum):
@@ -210,16 +210,17 @@ def _request_details() -> dict:
 def log_access(
     user: User | None, resident_ids: list[int] | int | None, action: str, what: str
 ) -> None:
-    """Append to the access log within the request's transaction (committed with it).
+    """Append to the access log within the request's transaction (committed with it). The
+    row's time is the moment it is written and chained, at the commit (``access_chain``).
 
     ``user`` is None for what Wattelt does by itself (the retention check)."""
     ids = resident_ids if isinstance(resident_ids, list) else [resident_ids]
     details = _request_details()
     rows = [
         {
-            "at": utcnow(),
             "user_id": user.id if user else None,
             "role": user.role if user else "system",
+            "organisation_id": user.organisation_id if user else None,
             "resident_id": resident_id,
             "action": action,
             "what": what[:80],
@@ -247,7 +248,8 @@ def write_pending_log(session: Session) -> None:
     so the rows of the request itself are part of what it reads."""
     rows = session.info.pop(_PENDING_LOG, None)
     if rows:
-        session.execute(insert(AccessLog), rows)
+        # Chained to the rows before, under a lock, with the time of writing (access_chain).
+        access_chain.append(session, rows)
 
 
 @event.listens_for(Session, "before_commit")
@@ -273,7 +275,11 @@ def log_denied(user: User, resident_id: int | None, what: str) -> None:
 
 def resident_or_404(user: User, resident_id: int, action: Action, what: str) -> Resident:
     """Load a resident for ``user`` or answer 404 (the same for 'missing' and 'not yours', so ids
-    cannot be probed). Allowed access is logged as ``view`` or ``change``."""
+    cannot be probed). Allowed access is logged as ``view`` or ``change``.
+
+    ``action`` is what the page needs the user to be allowed (a form that changes the plan
+    needs ``CHANGE`` already to be shown); what is logged is what the request does: opening a
+    page (GET or HEAD) only looks, whatever the page would let one change."""
     session = db.session()
     resident = session.get(Resident, resident_id)
     allowed = resident is not None and can(session, user, action, resident)
@@ -286,8 +292,15 @@ def resident_or_404(user: User, resident_id: int, action: Action, what: str) -> 
     if resident is None or not allowed:
         log_denied(user, resident_id, what)
         abort(404)
-    log_access(user, resident.id, "view" if action is Action.VIEW else "change", what)
+    log_access(user, resident.id, logged_kind(action), what)
     return resident
+
+
+def logged_kind(action: Action) -> str:
+    """``view`` or ``change``: the kind of access the current request makes for ``action``."""
+    if action is Action.VIEW or (has_request_context() and request.method in ("GET", "HEAD")):
+        return "view"
+    return "change"
 
 
 def require_role(*roles: Role):

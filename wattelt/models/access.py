@@ -8,8 +8,11 @@ from wattelt.models.base import utcnow
 class AccessLog(SQLModel, table=True):
     """Append-only record of every access to person-level data (NEN 7513 in spirit).
 
-    ``resident_id`` is deliberately not a foreign key: the log must outlive an erased resident.
-    Database triggers (see the first migration) refuse UPDATE and DELETE on this table."""
+    ``resident_id`` is deliberately not a foreign key: the log must outlive an erased resident;
+    nor are ``user_id`` and ``organisation_id`` (the actor's organisation at the time of access).
+    Database triggers (see the first migration and ``0008_access_chain``) refuse UPDATE, DELETE
+    and a REPLACE on this table; each row's hash over its content and the previous row's hash
+    make any change afterwards visible (``wattelt.access_chain``)."""
 
     __tablename__ = "access_log"
 
@@ -22,6 +25,9 @@ class AccessLog(SQLModel, table=True):
     what: str = Field(max_length=80)
     path: str = Field(default="", max_length=255)
     address: str = Field(default="", max_length=45)
+    organisation_id: int | None = Field(default=None)
+    prev_hash: str = Field(max_length=64, unique=True)
+    row_hash: str = Field(max_length=64)
 
 
 class LoginFailure(SQLModel, table=True):

@@ -29,12 +29,13 @@ def _start(day: date) -> datetime:
 
 
 def review_query(reviewer: User, wanted: LogFilter) -> Select:
-    """Log rows with their user and resident; admins see all, a case director the rows about
-    the residents they direct now."""
+    """Log rows with their user, resident and the user's organisation at the time of access;
+    admins see all, a case director the rows about the residents they direct now."""
     query = (
-        select(AccessLog, User, Resident)
+        select(AccessLog, User, Resident, Organisation.name)
         .join(User, col(User.id) == AccessLog.user_id, isouter=True)
         .join(Resident, col(Resident.id) == AccessLog.resident_id, isouter=True)
+        .join(Organisation, col(Organisation.id) == AccessLog.organisation_id, isouter=True)
         .order_by(col(AccessLog.at).desc(), col(AccessLog.id).desc())
     )
     if reviewer.role_enum is not Role.ADMIN:
@@ -69,8 +70,8 @@ class Look:
 
 
 def who_looked(db: Session, resident: Resident, own_user_id: int, limit: int = 200) -> list[Look]:
-    """Per day, organisation, role and kind of access, newest first; the resident's own visits
-    are left out (they know those)."""
+    """Per day, organisation (the one the person worked for then), role and kind of access,
+    newest first; the resident's own visits are left out (they know those)."""
     write_pending_log(db)
     day = func.date(AccessLog.at)
     # Seeing a code in a list, or reviewing the log, is told apart from looking at the data.
@@ -82,7 +83,7 @@ def who_looked(db: Session, resident: Resident, own_user_id: int, limit: int = 2
     rows = db.exec(
         select(day, Organisation.name, AccessLog.role, kind, func.count())
         .join(User, col(User.id) == AccessLog.user_id, isouter=True)
-        .join(Organisation, col(Organisation.id) == User.organisation_id, isouter=True)
+        .join(Organisation, col(Organisation.id) == AccessLog.organisation_id, isouter=True)
         .where(
             AccessLog.resident_id == resident.id,
             or_(col(AccessLog.user_id).is_(None), AccessLog.user_id != own_user_id),

@@ -115,8 +115,7 @@ def _consent_page(resident: Resident, *, easy: bool, editable: bool, back: str):
 @require_role(Role.RESIDENT)
 def my_consent():
     resident = own_resident()
-    action = Action.VIEW if request.method == "GET" else Action.CHANGE
-    resident = resident_or_404(current_user, resident.id, action, "own consent")
+    resident = resident_or_404(current_user, resident.id, Action.CHANGE, "own consent")
     return _consent_page(resident, easy=True, editable=True, back=url_for("privacy.my_privacy"))
 
 

@@ -38,7 +38,7 @@ def _review(resident: Resident | None = None):
     ).all()
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
-    shown = sorted({r.id for _log, _user, r in rows if r is not None})
+    shown = sorted({r.id for _log, _user, r, _organisation in rows if r is not None})
     if shown:
         # Reading the log is itself an access to person-level data.
         log_access(current_user, shown, "view", "access log")

@@ -16,7 +16,14 @@ from flask_login import current_user
 from wattelt import db
 from wattelt.forms import EmptyForm
 from wattelt.models import ErasureRequest, Resident, Role, User
-from wattelt.policy import Action, is_responsible, log_access, require_role, resident_or_404
+from wattelt.policy import (
+    Action,
+    is_responsible,
+    log_access,
+    log_denied,
+    require_role,
+    resident_or_404,
+)
 from wattelt.privacy import bp, rights
 from wattelt.privacy.forms import (
     ERASURE_REASON_LABELS,
@@ -147,11 +154,9 @@ def request_erasure(resident_id: int):
 @bp.route("/privacy/erasures")
 @require_role(Role.ADMIN, Role.COACH, Role.MANAGER)
 def erasures():
-    return render_template(
-        "privacy/erasures.html",
-        rows=rights.erasure_requests(db.session(), current_user),
-        reasons=ERASURE_REASON_LABELS,
-    )
+    rows = rights.erasure_requests(db.session(), current_user)
+    log_access(current_user, [resident.id for _erasure, resident in rows], "view", "erasure list")
+    return render_template("privacy/erasures.html", rows=rows, reasons=ERASURE_REASON_LABELS)
 
 
 @bp.route("/privacy/erasures/<int:request_id>", methods=["GET", "POST"])
@@ -164,6 +169,7 @@ def decide_erasure(request_id: int):
         abort(404)
     allowed = rights.may_decide(session, current_user, erasure, resident)
     if not allowed and erasure.requested_by_id != current_user.id:
+        log_denied(current_user, resident.id, "erasure decision")
         abort(404)
     form = DecisionForm()
     if form.validate_on_submit():
@@ -181,6 +187,7 @@ def decide_erasure(request_id: int):
         else:
             flash(_("Someone else decided on this request just now."), "info")
         return redirect(url_for("privacy.erasures"))
+    log_access(current_user, resident.id, "view", "erasure decision")
     requester = session.get(User, erasure.requested_by_id) if erasure.requested_by_id else None
     sections = rights.export_sections(session, resident)
     return render_template(
@@ -212,4 +219,5 @@ def retention():
         )
         return redirect(url_for("privacy.erasures"))
     residents = rights.inactive_residents(session, months, current_user)
+    log_access(current_user, [resident.id for resident in residents], "view", "retention list")
     return render_template("privacy/retention.html", residents=residents, months=months, form=form)
