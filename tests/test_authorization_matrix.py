@@ -60,6 +60,7 @@ RULES: dict[str, set[str]] = {
     "auth.logout": EVERYONE,
     "auth.accept_invitation": NOBODY,  # only with a valid token in the link
     "auth.two_factor_login": NOBODY,  # only after the right password
+    "auth.change_password": EVERYONE - {"anonymous"},
     "auth.two_factor_setup": PROFESSIONALS,
     "auth.two_factor_disable": PROFESSIONALS,
     "auth.two_factor_new_codes": NOBODY,  # only for enrolled professionals; none here

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
-from wattelt.auth import routes, routes_two_factor  # noqa: E402,F401
+from wattelt.auth import routes, routes_password, routes_two_factor  # noqa: E402,F401

@@ -85,3 +85,27 @@ class CodeForm(FlaskForm):
         },
     )
     submit = SubmitField(_l("Confirm"))
+
+
+class ChangePasswordForm(_NewPassword, FlaskForm):
+    """Changing your own password while logged in: the current one first."""
+
+    current = PasswordField(
+        _l("Your password now"),
+        validators=[DataRequired(_l("Fill in your password now.")), Length(max=MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        _l("Your new password"),
+        validators=[DataRequired(_l("Choose a password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Type the new password again"),
+        validators=[
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Save the new password"))

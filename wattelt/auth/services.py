@@ -162,3 +162,15 @@ def username_taken(db: Session, username: str, except_user_id: int | None = None
     if except_user_id is not None:
         query = query.where(User.id != except_user_id)
     return db.exec(query).first() is not None
+
+
+def change_password(db: Session, user: User, current: str, new: str) -> bool:
+    """Set a new password when ``current`` is right; every other session of the account ends
+    (a new login id). False, and nothing changed, when ``current`` is wrong."""
+    if not passwords.verify_password(user.password_hash, current):
+        return False
+    user.password_hash = passwords.hash_password(new)
+    user.login_id = new_login_id()
+    db.add(user)
+    db.flush()
+    return True
