@@ -108,4 +108,4 @@ class ChangePasswordForm(_NewPassword, FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
-    submit = SubmitField(_l("Save the new password"))
+    submit = SubmitField(_l("Save"))

@@ -132,6 +132,16 @@ def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
         if resident.case_director_id
         else None,
         "account": session.get(User, resident.account_id) if resident.account_id else None,
+        # No new login link for whoever already chose a password (see create_invitation).
+        "members_with_password": set(
+            session.exec(
+                select(NetworkMember.id)
+                .join(User, col(User.id) == NetworkMember.user_id)
+                .where(
+                    NetworkMember.resident_id == resident.id, col(User.password_hash).is_not(None)
+                )
+            ).all()
+        ),
         "may_manage": may_manage,
         "may_measure": can(session, current_user, Action.CHANGE, resident),
         "measurements": measurement_services.measurements_of(session, resident),
@@ -324,7 +334,7 @@ def _has_password(resident: Resident):
         ),
         "error",
     )
-    return redirect(url_for("residents.detail", resident_id=resident.id) + "#network"), 303
+    return redirect(url_for("residents.detail", resident_id=resident.id)), 303
 
 
 @bp.route("/<int:resident_id>/network/<int:member_id>/invite", methods=["POST"])
