@@ -13,13 +13,11 @@ from wattelt.auth.passwords import MIN_LENGTH
 from wattelt.auth.services import InvitationState, LoginOutcome
 from wattelt.forms import EmptyForm
 from wattelt.models import User, new_login_id
+from wattelt.security import safe_next
 
 
 def _safe_next() -> str | None:
-    target = request.args.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return safe_next(request.args.get("next"))
 
 
 def start_session(user: User) -> None:

@@ -15,6 +15,7 @@ from wattelt.auth import bp, throttle, two_factor
 from wattelt.auth.forms import CodeForm
 from wattelt.forms import EmptyForm
 from wattelt.models import User
+from wattelt.security import safe_next
 
 #: How long the code page waits after the password was right.
 PENDING_SECONDS = 300
@@ -77,7 +78,7 @@ def two_factor_login():
         elif two_factor.check_login_code(session_db, user, form.code.data):
             throttle.clear_account(session_db, key)
             start_session(user)
-            return redirect(target or url_for("main.home"))
+            return redirect(safe_next(target) or url_for("main.home"))
         else:
             throttle.record_failure(session_db, key, address)
             session_db.commit()  # kept even though the response is an error
