@@ -303,7 +303,7 @@ def summary(measurement_id: int):
     rows = summary_rows(
         questionnaire,
         services.items(measurement),
-        services.answers(session, measurement),
+        services.answers_of(session, measurement, shown),
         shown,
         language,
     )
