@@ -3,6 +3,7 @@ each test fails when the attack works."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -105,3 +106,70 @@ def test_carer_never_sees_the_residents_notes_or_wishes(
     assert "Ik slaap slecht" not in page
     assert 'class="note"' not in page
     assert "badge" not in page  # no "talk about it" / "work on it" marker of anyone else
+
+
+# --- numbers too large for the database: 404 or the last page, never a 500 ------------------
+
+#: Past PostgreSQL's INTEGER, past SQLite's INTEGER, and past any 64-bit number.
+HUGE = [2**31, 2**63, 10**30]
+
+FILL = {"perspective": "resident", "item_key": "money", "kind": "zip", "step": 1}
+
+
+def _id_paths(app, number: int) -> list[tuple[str, str]]:
+    """(method, path) of every route with a database id, that id set to ``number``."""
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "<id:" not in rule.rule:
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        paths.append(
+            (
+                method,
+                re.sub(
+                    r"<(?:([a-z]+)(?:\([^)]*\))?:)?([a-z_]+)>",
+                    lambda m: str(number) if m.group(1) == "id" else str(FILL[m.group(2)]),
+                    rule.rule,
+                ),
+            )
+        )
+    return paths
+
+
+@pytest.mark.parametrize("role", ["coach", "admin", "resident", "network"])
+def test_ids_too_large_for_the_database_are_not_found(client, consent_chain, login, role):
+    user = {
+        "coach": consent_chain["coach"],
+        "admin": consent_chain["admin"],
+        "resident": consent_chain["sanne_account"],
+        "network": consent_chain["carer"],
+    }[role]
+    login(client, user)
+    measurement = consent_chain["measurement"].id
+    for number in HUGE:
+        paths = _id_paths(client.application, number)
+        assert len(paths) > 40
+        paths.append(("GET", f"/measurements/{measurement}/fill/resident/{number}"))
+        for method, path in paths:
+            status = client.open(path, method=method, data={"x": "1"}).status_code
+            assert status < 500, f"{path} answered {status}"
+            if "/fill/" not in path:
+                assert status == 404, f"{path} answered {status}"
+
+
+@pytest.mark.parametrize(
+    ("role", "path"),
+    [
+        ("coach", "/residents/"),
+        ("coach", "/caseload"),
+        ("coach", "/privacy/access-log"),
+        ("manager", "/caseload"),
+        ("admin", "/admin/users"),
+        ("admin", "/privacy/access-log"),
+    ],
+)
+@pytest.mark.parametrize("page", [str(2**31), str(2**63), "9" * 40, "-5", "x", "٣"])
+def test_a_huge_page_number_shows_a_page(client, consent_chain, login, role, path, page):
+    login(client, consent_chain[role])
+    response = client.get(path, query_string={"page": page})
+    assert response.status_code == 200, f"{path}?page={page} answered {response.status_code}"

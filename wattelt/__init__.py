@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     configure_logging(app)
     configure_proxy(app)
+    configure_routing(app)
     db.init_app(app)
     configure_extensions(app)
     configure_security(app)
@@ -47,6 +48,12 @@ def configure_proxy(app: Flask) -> None:
     if hops:
         # Behind a TLS proxy: trust exactly that many X-Forwarded-* hops, no more.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+def configure_routing(app: Flask) -> None:
+    from wattelt.routing import init_app as init_routing
+
+    init_routing(app)
 
 
 def configure_extensions(app: Flask) -> None:

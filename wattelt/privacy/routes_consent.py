@@ -110,7 +110,7 @@ def my_consent():
     return _consent_page(resident, easy=True, editable=True, back=url_for("privacy.my_privacy"))
 
 
-@bp.route("/residents/<int:resident_id>/consent", methods=["GET", "POST"])
+@bp.route("/residents/<id:resident_id>/consent", methods=["GET", "POST"])
 @require_role(Role.COACH, Role.MANAGER)
 def resident_consent(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.VIEW, "consent")

@@ -31,6 +31,7 @@ from wattelt.residents.forms import (
     ResidentForm,
     SearchForm,
 )
+from wattelt.routing import page_number
 
 PAGE_SIZE = 50
 
@@ -52,7 +53,7 @@ def index():
         query = query.where(col(Resident.code).ilike("%" + form.q.data.strip().upper() + "%"))
     session = db.session()
     total = services.count(session, query)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     residents = session.exec(
         query.order_by(col(Resident.created_at).desc(), col(Resident.id).desc())
         .offset((page - 1) * PAGE_SIZE)
@@ -105,7 +106,7 @@ def new():
     return render_template("residents/new.html", form=form), 400 if form.errors else 200
 
 
-@bp.route("/<int:resident_id>")
+@bp.route("/<id:resident_id>")
 @require_role(Role.COACH, Role.MANAGER)
 def detail(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.VIEW, "resident details")
@@ -165,7 +166,7 @@ def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
     return context
 
 
-@bp.route("/<int:resident_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:resident_id>/edit", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def edit(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "resident details edit")
@@ -197,7 +198,7 @@ def edit(resident_id: int):
     ), status
 
 
-@bp.route("/<int:resident_id>/involvements", methods=["POST"])
+@bp.route("/<id:resident_id>/involvements", methods=["POST"])
 @require_role(Role.COACH)
 def add_involvement(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "involvement add")
@@ -226,7 +227,7 @@ def add_involvement(resident_id: int):
     ), 400
 
 
-@bp.route("/<int:resident_id>/involvements/<int:involvement_id>/end", methods=["POST"])
+@bp.route("/<id:resident_id>/involvements/<id:involvement_id>/end", methods=["POST"])
 @require_role(Role.COACH)
 def end_involvement(resident_id: int, involvement_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "involvement end")
@@ -241,7 +242,7 @@ def end_involvement(resident_id: int, involvement_id: int):
     return redirect(url_for("residents.detail", resident_id=resident.id) + "#involvements")
 
 
-@bp.route("/<int:resident_id>/case-director", methods=["POST"])
+@bp.route("/<id:resident_id>/case-director", methods=["POST"])
 @require_role(Role.COACH)
 def change_case_director(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "case director change")
@@ -278,7 +279,7 @@ def change_case_director(resident_id: int):
     ), 400
 
 
-@bp.route("/<int:resident_id>/network", methods=["POST"])
+@bp.route("/<id:resident_id>/network", methods=["POST"])
 @require_role(Role.COACH)
 def add_network_member(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "network add")
@@ -294,7 +295,7 @@ def add_network_member(resident_id: int):
     ), 400
 
 
-@bp.route("/<int:resident_id>/invite", methods=["POST"])
+@bp.route("/<id:resident_id>/invite", methods=["POST"])
 @require_role(Role.COACH)
 def invite_resident(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "resident invitation")
@@ -311,7 +312,7 @@ def invite_resident(resident_id: int):
     )
 
 
-@bp.route("/<int:resident_id>/network/<int:member_id>/invite", methods=["POST"])
+@bp.route("/<id:resident_id>/network/<id:member_id>/invite", methods=["POST"])
 @require_role(Role.COACH)
 def invite_member(resident_id: int, member_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "network invitation")
