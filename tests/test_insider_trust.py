@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 import pytest
 from sqlmodel import select
 
-from wattelt.models import Answer
+from wattelt import db
+from wattelt.auth.services import create_invitation
+from wattelt.models import Answer, User
 
 #: ``next`` values that a browser would follow to another host.
 FOREIGN_TARGETS = [
@@ -173,3 +175,69 @@ def test_a_huge_page_number_shows_a_page(client, consent_chain, login, role, pat
     login(client, consent_chain[role])
     response = client.get(path, query_string={"page": page})
     assert response.status_code == 200, f"{path}?page={page} answered {response.status_code}"
+
+
+# --- passwords that are only digits, or the user's own name with a digit ---------------------
+
+
+def _invitation_for(app, role: str = "resident", **fields) -> tuple[User, str]:
+    with app.app_context(), db.standalone_session() as session:
+        user = User(display_name="Nieuw", role=role, **fields)
+        session.add(user)
+        session.flush()
+        return user, create_invitation(session, user, None)
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("sanne.devries", "4817293056", "alleen cijfers"),
+        ("sanne.devries", "sanne.devries1", "je naam"),
+        ("sanne.devries", "Sanne.deVries2026", "je naam"),
+    ],
+)
+def test_a_new_resident_cannot_choose_digits_or_their_own_name(
+    app, client, username, password, message
+):
+    user, token = _invitation_for(app)
+    response = client.post(
+        f"/welkom?token={token}",
+        data={"username": username, "password": password, "confirm": password},
+    )
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    refused = client.post("/inloggen", data={"username": username, "password": password})
+    assert refused.status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("20261205123", "only numbers"),
+        ("nieuwe.coach7", "your name"),
+        ("nieuwe.coach2026", "your name"),
+    ],
+)
+def test_a_new_professional_cannot_choose_digits_or_their_e_mail_name(
+    app, client, password, message
+):
+    _user, token = _invitation_for(app, "coach", email="nieuwe.coach@wijkteam.example")
+    client.post("/taal", data={"language": "en", "next": "/"})
+    response = client.post(
+        f"/welkom?token={token}", data={"password": password, "confirm": password}
+    )
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+
+
+def test_a_good_password_is_still_taken(app, client):
+    _user, token = _invitation_for(app)
+    response = client.post(
+        f"/welkom?token={token}",
+        data={
+            "username": "sanne.devries",
+            "password": "paarse olifant dans",
+            "confirm": "paarse olifant dans",
+        },
+    )
+    assert response.status_code == 302

@@ -113,7 +113,7 @@ def accept_invitation():
     needs_username = not user.role_enum.is_professional and not user.username
     if not needs_username:
         del form.username
-    form._login_name = user.login_name
+    form._names = (user.login_name,)
     if form.validate_on_submit():
         username = form.username.data if needs_username else None
         if username and services.username_taken(db.session(), username, user.id):
