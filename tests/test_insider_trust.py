@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import pyotp
 import pytest
 from sqlmodel import select
 
 from wattelt import db
 from wattelt.auth.services import create_invitation
-from wattelt.models import Answer, User
+from wattelt.models import Answer, TwoFactor, User
+
+from conftest import PASSWORD
 
 #: ``next`` values that a browser would follow to another host.
 FOREIGN_TARGETS = [
@@ -241,3 +244,38 @@ def test_a_good_password_is_still_taken(app, client):
         },
     )
     assert response.status_code == 302
+
+
+# --- two-factor failures have a name space of their own --------------------------------------
+
+
+def test_login_names_typed_by_someone_else_cannot_lock_a_two_factor_step(
+    app, client, db_session, make_user, make_organisation, login, totp_now
+):
+    coach = make_user(role="coach", organisation=make_organisation(name="Wijkteam"))
+    login(client, coach)
+    client.get("/account/two-factor")
+    secret = db_session.exec(select(TwoFactor).where(TwoFactor.user_id == coach.id)).one().secret
+    enrolled = client.post(
+        "/account/two-factor", data={"code": pyotp.TOTP(secret).at(totp_now - 30)}
+    )
+    assert enrolled.status_code == 200
+    client.post("/logout")
+
+    # A colleague who knows how such keys may look types them as login names, from elsewhere,
+    # more often than an account may fail.
+    insider = app.test_client()
+    tries = app.config["LOGIN_MAX_FAILURES_ACCOUNT"] + 1
+    for name in (f"2fa:{coach.id}", str(coach.id), f"two_factor:{coach.id}"):
+        for _ in range(tries):
+            insider.post(
+                "/login",
+                data={"email": name, "password": "geraden wachtwoord"},
+                environ_base={"REMOTE_ADDR": "10.0.0.66"},
+            )
+
+    step = client.post("/login", data={"email": coach.email, "password": PASSWORD})
+    assert step.headers["Location"] == "/login/code"
+    done = client.post("/login/code", data={"code": pyotp.TOTP(secret).at(totp_now)})
+    assert done.status_code == 302, "the two-factor step was locked by typed login names"
+    assert client.get("/residents/").status_code == 200
