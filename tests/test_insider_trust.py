@@ -4,6 +4,7 @@ each test fails when the attack works."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pyotp
@@ -279,3 +280,33 @@ def test_login_names_typed_by_someone_else_cannot_lock_a_two_factor_step(
     done = client.post("/login/code", data={"code": pyotp.TOTP(secret).at(totp_now)})
     assert done.status_code == 302, "the two-factor step was locked by typed login names"
     assert client.get("/residents/").status_code == 200
+
+
+# --- without consent an organisation sees the code, nothing more --------------------------
+
+
+def test_without_consent_the_list_and_the_missing_page_show_only_the_code(
+    client, db_session, consent_chain, login
+):
+    sanne = consent_chain["sanne"]
+    # A registration date nobody could guess from anything else on the page.
+    sanne.created_at = datetime(2019, 2, 17, 11, 0, tzinfo=UTC)
+    db_session.add(sanne)
+    db_session.commit()
+    login(client, consent_chain["ggz_coach"])  # GGZ helps Sanne; she said no to GGZ
+    listed = client.get("/residents/").get_data(as_text=True)
+    assert sanne.code in listed
+    missing = client.get(f"/residents/{sanne.id}")
+    assert missing.status_code == 403
+    for page in (listed, missing.get_data(as_text=True)):
+        assert "2019" not in page  # the year of registration, in any date format
+        assert str(sanne.birth_year) not in page and sanne.postcode4 not in page
+
+
+def test_with_consent_the_list_still_shows_the_date(client, db_session, consent_chain, login):
+    sanne = consent_chain["sanne"]
+    sanne.created_at = datetime(2019, 2, 17, 11, 0, tzinfo=UTC)
+    db_session.add(sanne)
+    db_session.commit()
+    login(client, consent_chain["mee_coach"])  # she said yes to MEE
+    assert "2019" in client.get("/residents/").get_data(as_text=True)

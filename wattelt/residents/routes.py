@@ -74,7 +74,8 @@ def index():
     return render_template(
         "residents/index.html",
         form=form,
-        residents=residents,
+        # Without consent the page gets the code alone: no birth year, postcode or date.
+        residents=[r if r.id in shared else services.code_only(r) for r in residents],
         shared=shared,
         total=total,
         page=page,
