@@ -310,3 +310,21 @@ def test_with_consent_the_list_still_shows_the_date(client, db_session, consent_
     db_session.commit()
     login(client, consent_chain["mee_coach"])  # she said yes to MEE
     assert "2019" in client.get("/residents/").get_data(as_text=True)
+
+
+# --- a 405 keeps its Allow header -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed", "json"),
+    [
+        ("POST", "/api/v1/summary", {"GET", "HEAD", "OPTIONS"}, True),
+        ("DELETE", "/api/v1/openapi.json", {"GET", "HEAD", "OPTIONS"}, True),
+        ("GET", "/logout", {"POST", "OPTIONS"}, False),
+    ],
+)
+def test_a_wrong_method_answers_405_with_the_allowed_methods(client, method, path, allowed, json):
+    response = client.open(path, method=method)
+    assert response.status_code == 405
+    assert {m.strip() for m in response.headers["Allow"].split(",")} == allowed
+    assert response.is_json is json
