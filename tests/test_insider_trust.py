@@ -11,11 +11,12 @@ import pyotp
 import pytest
 from sqlmodel import select
 
-from wattelt import db
+from wattelt import create_app, db
 from wattelt.auth.services import create_invitation
 from wattelt.models import Answer, TwoFactor, User
 
 from conftest import PASSWORD
+from helpers.database import app_config
 
 #: ``next`` values that a browser would follow to another host.
 FOREIGN_TARGETS = [
@@ -328,3 +329,28 @@ def test_a_wrong_method_answers_405_with_the_allowed_methods(client, method, pat
     assert response.status_code == 405
     assert {m.strip() for m in response.headers["Allow"].split(",")} == allowed
     assert response.is_json is json
+
+
+# --- a forged X-Forwarded-Host never reaches a link -------------------------------------------
+
+
+def test_a_forged_forwarded_host_never_appears_in_an_invitation_link(
+    database_url, consent_chain, login
+):
+    proxied = create_app(app_config(database_url, PROXY_HOPS=1))
+    try:
+        client = proxied.test_client()
+        # Every request, the login too, comes with a forged host beside a real proxy scheme.
+        client.environ_base.update(
+            {"HTTP_X_FORWARDED_HOST": "evil.example", "HTTP_X_FORWARDED_PROTO": "https"}
+        )
+        login(client, consent_chain["coach"])
+        sanne = consent_chain["sanne"]
+        page = client.post(f"/residents/{sanne.id}/invite")
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        assert "/welkom?token=" in text
+        assert "evil.example" not in text
+        assert "https://localhost/welkom?token=" in text  # the proxy's scheme is still trusted
+    finally:
+        proxied.extensions["wattelt.engine"].dispose()

@@ -46,8 +46,10 @@ def configure_logging(app: Flask) -> None:
 def configure_proxy(app: Flask) -> None:
     hops = int(app.config["PROXY_HOPS"])
     if hops:
-        # Behind a TLS proxy: trust exactly that many X-Forwarded-* hops, no more.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        # Behind a TLS proxy: trust exactly that many hops of X-Forwarded-For and -Proto, no
+        # more. Never X-Forwarded-Host: a forged one would put another host into the links the
+        # app shows (an invitation link would then send its token to that host).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
 
 
 def configure_routing(app: Flask) -> None:
