@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from wattelt import create_app, db
 from wattelt.auth.services import create_invitation
-from wattelt.models import Answer, TwoFactor, User
+from wattelt.models import Answer, ConsentRecord, TwoFactor, User
 
 from conftest import PASSWORD
 from helpers.database import app_config
@@ -354,3 +354,45 @@ def test_a_forged_forwarded_host_never_appears_in_an_invitation_link(
         assert "https://localhost/welkom?token=" in text  # the proxy's scheme is still trusted
     finally:
         proxied.extensions["wattelt.engine"].dispose()
+
+
+# --- a resident alone records consent without an explainer ------------------------------------
+
+_OPTION = re.compile(r"<option([^>]*)>")
+
+
+def test_a_resident_alone_records_consent_without_anyone_as_explainer(
+    client, db_session, consent_chain, login
+):
+    sanne, coach = consent_chain["sanne"], consent_chain["coach"]
+    login(client, consent_chain["sanne_account"])
+    page = client.get("/mijn/toestemming").get_data(as_text=True)
+    select_html = page.split('name="explained_by"', 1)[1].split("</select>", 1)[0]
+    selected = [
+        re.search(r'value="([^"]*)"', attrs).group(1)
+        for attrs in _OPTION.findall(select_html)
+        if "selected" in attrs
+    ]
+    assert selected in ([], [""]), "someone is already filled in as the one who explained"
+    assert f'value="{coach.id}"' in select_html  # her case director can still be chosen
+    version = re.search(r'name="version"[^>]*value="([^"]*)"', page).group(1)
+    # She sends the form as the page gives it, changing only her choice about GGZ.
+    response = client.post(
+        "/mijn/toestemming",
+        data={
+            "version": version,
+            "count": "yes",
+            f"share_{consent_chain['mee'].id}": "yes",
+            f"share_{consent_chain['ggz'].id}": "yes",
+            "explained_by": selected[0] if selected else "",
+        },
+    )
+    assert response.status_code == 302
+    newest = db_session.exec(
+        select(ConsentRecord)
+        .where(ConsentRecord.resident_id == sanne.id)
+        .order_by(ConsentRecord.id.desc())
+    ).first()
+    assert newest.organisation_id == consent_chain["ggz"].id and newest.granted
+    assert newest.explained_by_id is None
+    assert newest.recorded_by_id == consent_chain["sanne_account"].id

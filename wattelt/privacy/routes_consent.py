@@ -81,12 +81,8 @@ def _consent_page(resident: Resident, *, easy: bool, editable: bool, back: str):
     if request.method == "GET" or conflict:
         form = consent_form(services.current_choices(session, resident), explainers, easy=easy)
         form.version.data = services.consent_version(session, resident)
-        if easy and explainers:
-            form.explained_by.data = (
-                resident.case_director_id
-                if resident.case_director_id in {u.id for u in explainers}
-                else None
-            )
+        # "Who explained this?" starts at "Nobody": the resident may well be alone on their own
+        # account, and then nobody explained it. Only the resident can name who did.
     status = 409 if conflict else (400 if form.errors else 200)
     return render_template(
         "privacy/consent.html",
