@@ -396,3 +396,34 @@ def test_a_resident_alone_records_consent_without_anyone_as_explainer(
     assert newest.organisation_id == consent_chain["ggz"].id and newest.granted
     assert newest.explained_by_id is None
     assert newest.recorded_by_id == consent_chain["sanne_account"].id
+
+
+# --- whose session ended goes back to the login page that fits them ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "login_page"),
+    [("sanne_account", "/inloggen"), ("carer", "/inloggen"), ("coach", "/login")],
+)
+def test_after_the_session_ends_each_user_gets_their_own_login_page(
+    app, client, consent_chain, login, who, login_page
+):
+    user = consent_chain[who]
+    summary = f"/measurements/{consent_chain['measurement'].id}/summary"
+    login(client, user)
+    assert client.get(summary).status_code == 200
+    # Logging out on another device ends this session too.
+    other = app.test_client()
+    login(other, user)
+    other.post("/logout")
+    response = client.get(summary)
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.path == login_page
+    assert summary in location.query  # and back to the page after logging in
+
+
+def test_a_browser_without_any_session_asking_a_residents_page_gets_the_easy_login(client):
+    response = client.get("/mijn/privacy")
+    assert urlsplit(response.headers["Location"]).path == "/inloggen"
+    assert urlsplit(client.get("/residents/").headers["Location"]).path == "/login"

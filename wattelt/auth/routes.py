@@ -11,6 +11,7 @@ from wattelt.auth import bp, routes_two_factor, services, two_factor
 from wattelt.auth.forms import EasyLoginForm, LoginForm, SetPasswordForm
 from wattelt.auth.passwords import MIN_LENGTH
 from wattelt.auth.services import InvitationState, LoginOutcome
+from wattelt.auth.session import end_session, remember_login_page
 from wattelt.forms import EmptyForm
 from wattelt.models import User, new_login_id
 from wattelt.security import safe_next
@@ -24,6 +25,7 @@ def start_session(user: User) -> None:
     language = session.get("language")
     session.clear()  # a fresh session on login: nothing carried over from before
     login_user(user)
+    remember_login_page(user)
     if language and not user.language:
         user.language = language
         db.session().add(user)
@@ -85,11 +87,7 @@ def logout():
         # A copy of the session cookie (another tab, a shared computer) stops working too.
         current_user.login_id = new_login_id()
         db.session().add(current_user)
-    language = session.get("language")
-    logout_user()
-    session.clear()
-    if language:
-        session["language"] = language
+    end_session()
     flash(_("You are logged out. See you next time."), "success")
     return redirect(url_for("auth.login" if professional else "main.home"))
 
