@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
     configure_logging(app)
     configure_proxy(app)
+    configure_routing(app)
     db.init_app(app)
     configure_extensions(app)
     configure_security(app)
@@ -45,8 +46,16 @@ def configure_logging(app: Flask) -> None:
 def configure_proxy(app: Flask) -> None:
     hops = int(app.config["PROXY_HOPS"])
     if hops:
-        # Behind a TLS proxy: trust exactly that many X-Forwarded-* hops, no more.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+        # Behind a TLS proxy: trust exactly that many hops of X-Forwarded-For and -Proto, no
+        # more. Never X-Forwarded-Host: a forged one would put another host into the links the
+        # app shows (an invitation link would then send its token to that host).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
+
+
+def configure_routing(app: Flask) -> None:
+    from wattelt.routing import init_app as init_routing
+
+    init_routing(app)
 
 
 def configure_extensions(app: Flask) -> None:

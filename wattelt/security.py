@@ -5,6 +5,8 @@ no inline scripts, nothing from another host. Pages load nothing from elsewhere 
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -25,6 +27,23 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 #: Blueprints whose forms refuse control characters field by field.
 FIELD_CHECKED_BLUEPRINTS = {"admin"}
+
+
+def safe_next(target: str | None) -> str | None:
+    """``target`` if it is a path on this site to send the browser back to, else ``None``.
+
+    Only a relative path that starts with exactly one "/" passes: no scheme or host (also not
+    after URL parsing), no "//", no backslash (browsers read it as "/"), and no control
+    character or white space (browsers drop a tab: "/%09/evil.example" would become
+    "//evil.example", another host)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    return target
 
 
 def _has_nul(multidict) -> bool:

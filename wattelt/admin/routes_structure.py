@@ -37,7 +37,7 @@ def new_chain():
     return _chain_form(None, _("New chain"))
 
 
-@bp.route("/chains/<int:chain_id>/edit", methods=["GET", "POST"])
+@bp.route("/chains/<id:chain_id>/edit", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def edit_chain(chain_id: int):
     chain = get_or_404(Chain, chain_id)
@@ -73,7 +73,7 @@ def new_organisation():
     return _organisation_form(None, _("New organisation"))
 
 
-@bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@bp.route("/organisations/<id:organisation_id>/edit", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def edit_organisation(organisation_id: int):
     organisation = get_or_404(Organisation, organisation_id)
@@ -130,7 +130,7 @@ def new_district():
     return _district_form(None, _("New district"))
 
 
-@bp.route("/districts/<int:district_id>/edit", methods=["GET", "POST"])
+@bp.route("/districts/<id:district_id>/edit", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def edit_district(district_id: int):
     district = get_or_404(District, district_id)

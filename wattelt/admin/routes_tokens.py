@@ -60,7 +60,7 @@ def new_api_token():
     return _page(form, form_status(form) if form.errors else 400)
 
 
-@bp.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
+@bp.route("/api-tokens/<id:token_id>/revoke", methods=["POST"])
 @require_role(Role.ADMIN)
 def revoke_api_token(token_id: int):
     if not EmptyForm().validate_on_submit():

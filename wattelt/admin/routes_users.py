@@ -16,6 +16,7 @@ from wattelt.auth.services import AccountHasPassword
 from wattelt.forms import EmptyForm
 from wattelt.models import Organisation, Role, User, new_login_id
 from wattelt.policy import require_role
+from wattelt.routing import page_number
 
 PAGE_SIZE = 50
 
@@ -61,7 +62,7 @@ def users():
     query = services.users_query(wanted)
     total = services.count(session, query)
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    page = page_number(last=pages)
     rows = session.exec(query.offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
     filters = {
         "q": wanted.text,
@@ -110,7 +111,7 @@ def new_user():
     return render_template("admin/user_new.html", form=form, hints=_role_hints()), form_status(form)
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/users/<id:user_id>", methods=["GET", "POST"])
 @require_role(Role.ADMIN)
 def edit_user(user_id: int):
     user = _professional_or_404(user_id)
@@ -150,7 +151,7 @@ def _checked_action(user_id: int) -> User:
     return _professional_or_404(user_id)
 
 
-@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@bp.route("/users/<id:user_id>/deactivate", methods=["POST"])
 @require_role(Role.ADMIN)
 def deactivate_user(user_id: int):
     user = _checked_action(user_id)
@@ -163,7 +164,7 @@ def deactivate_user(user_id: int):
     return redirect(url_for("admin.edit_user", user_id=user.id), 303)
 
 
-@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@bp.route("/users/<id:user_id>/reactivate", methods=["POST"])
 @require_role(Role.ADMIN)
 def reactivate_user(user_id: int):
     user = _checked_action(user_id)
@@ -172,7 +173,7 @@ def reactivate_user(user_id: int):
     return redirect(url_for("admin.edit_user", user_id=user.id), 303)
 
 
-@bp.route("/users/<int:user_id>/two-factor/reset", methods=["POST"])
+@bp.route("/users/<id:user_id>/two-factor/reset", methods=["POST"])
 @require_role(Role.ADMIN)
 def reset_two_factor(user_id: int):
     """For a professional who lost their phone and their recovery codes."""
@@ -184,7 +185,7 @@ def reset_two_factor(user_id: int):
     return redirect(url_for("admin.edit_user", user_id=user.id), 303)
 
 
-@bp.route("/users/<int:user_id>/invite", methods=["POST"])
+@bp.route("/users/<id:user_id>/invite", methods=["POST"])
 @require_role(Role.ADMIN)
 def invite_user(user_id: int):
     user = _checked_action(user_id)

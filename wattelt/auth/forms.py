@@ -35,8 +35,15 @@ class EasyLoginForm(FlaskForm):
 
 
 class _NewPassword:
+    """Checks the new password against the rules and against the user's own names: the ones
+    the view set in ``_names`` and the user name being chosen on the same form."""
+
     def validate_password(self, field):
-        problem = password_problem(field.data or "", getattr(self, "_login_name", ""))
+        names = list(getattr(self, "_names", ()))
+        username = getattr(self, "username", None)
+        if username is not None and username.data:
+            names.append(username.data)
+        problem = password_problem(field.data or "", *names)
         if problem:
             raise ValidationError(problem)
 

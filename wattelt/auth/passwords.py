@@ -58,18 +58,25 @@ def needs_rehash(stored_hash: str) -> bool:
     return _hasher.check_needs_rehash(stored_hash)
 
 
-def password_problem(password: str, login_name: str = "") -> str | None:
-    """Why this password is not good enough, in plain words; ``None`` when it is fine."""
+def password_problem(password: str, *names: str) -> str | None:
+    """Why this password is not good enough, in plain words; ``None`` when it is fine.
+
+    ``names`` are the user's own login names (e-mail address, or the user name, also one being
+    chosen on the same form): a password that holds one of them (or the part of an e-mail
+    address before the "@"), such as the name with a digit after it, is refused."""
     if len(password) < MIN_LENGTH:
         return _("Use at least %(n)d characters.", n=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
         return _("Use at most %(n)d characters.", n=MAX_LENGTH)
+    if password.isdigit():
+        return _("Do not use only numbers. Use letters too, for example three words.")
     lowered = password.lower()
     bare = lowered.rstrip("0123456789!.")
     if lowered in COMMON or bare in COMMON or len(set(lowered)) < 4:
         return _("This password is too easy to guess. Try three words you remember.")
-    name = login_name.strip().lower()
-    local = name.split("@")[0]
-    if name and (name in lowered or (len(local) >= 3 and local in lowered)):
-        return _("Do not use your name or e-mail address in your password.")
+    for name in names:
+        name = (name or "").strip().lower()
+        local = name.split("@")[0]
+        if (len(name) >= 3 and name in lowered) or (len(local) >= 3 and local in lowered):
+            return _("Do not use your name or e-mail address in your password.")
     return None

@@ -11,21 +11,21 @@ from wattelt.auth import bp, routes_two_factor, services, two_factor
 from wattelt.auth.forms import EasyLoginForm, LoginForm, SetPasswordForm
 from wattelt.auth.passwords import MIN_LENGTH
 from wattelt.auth.services import InvitationState, LoginOutcome
+from wattelt.auth.session import end_session, remember_login_page
 from wattelt.forms import EmptyForm
 from wattelt.models import User, new_login_id
+from wattelt.security import safe_next
 
 
 def _safe_next() -> str | None:
-    target = request.args.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return safe_next(request.args.get("next"))
 
 
 def start_session(user: User) -> None:
     language = session.get("language")
     session.clear()  # a fresh session on login: nothing carried over from before
     login_user(user)
+    remember_login_page(user)
     if language and not user.language:
         user.language = language
         db.session().add(user)
@@ -87,11 +87,7 @@ def logout():
         # A copy of the session cookie (another tab, a shared computer) stops working too.
         current_user.login_id = new_login_id()
         db.session().add(current_user)
-    language = session.get("language")
-    logout_user()
-    session.clear()
-    if language:
-        session["language"] = language
+    end_session()
     flash(_("You are logged out. See you next time."), "success")
     return redirect(url_for("auth.login" if professional else "main.home"))
 
@@ -115,7 +111,7 @@ def accept_invitation():
     needs_username = not user.role_enum.is_professional and not user.username
     if not needs_username:
         del form.username
-    form._login_name = user.login_name
+    form._names = (user.login_name,)
     if form.validate_on_submit():
         username = form.username.data if needs_username else None
         if username and services.username_taken(db.session(), username, user.id):

@@ -15,6 +15,7 @@ from wattelt.auth import bp, throttle, two_factor
 from wattelt.auth.forms import CodeForm
 from wattelt.forms import EmptyForm
 from wattelt.models import User
+from wattelt.security import safe_next
 
 #: How long the code page waits after the password was right.
 PENDING_SECONDS = 300
@@ -65,9 +66,11 @@ def two_factor_login():
     status = 200
     if form.validate_on_submit():
         session_db = db.session()
-        key = f"2fa:{user.id}"  # not the login id: that changes on every logout
+        # Per user id (not the login id: that changes on every logout), in the two-factor
+        # name space: no login name typed on the login page can count against it.
+        key = str(user.id)
         address = request.remote_addr or ""
-        verdict = throttle.check(session_db, key, address)
+        verdict = throttle.check(session_db, key, address, throttle.TWO_FACTOR)
         if verdict.blocked:
             error = _(
                 "Too many tries. Wait %(minutes)d minutes and try again, or ask for help.",
@@ -75,11 +78,11 @@ def two_factor_login():
             )
             status = 429
         elif two_factor.check_login_code(session_db, user, form.code.data):
-            throttle.clear_account(session_db, key)
+            throttle.clear_account(session_db, key, throttle.TWO_FACTOR)
             start_session(user)
-            return redirect(target or url_for("main.home"))
+            return redirect(safe_next(target) or url_for("main.home"))
         else:
-            throttle.record_failure(session_db, key, address)
+            throttle.record_failure(session_db, key, address, throttle.TWO_FACTOR)
             session_db.commit()  # kept even though the response is an error
             error = _("This code is not right, or it was used already. Try the next code.")
             status = 401

@@ -26,6 +26,35 @@ def _now() -> float:
     return datetime.now(UTC).timestamp()
 
 
+#: Kept in the session cookie, also after the session ends (not a secret): whether the last user
+#: of this browser logs in on the easy page (residents, network members) or the professionals'.
+EASY_LOGIN = "easy_login"
+
+#: Pages only residents open: someone whose cookie is gone entirely came from the easy login.
+_RESIDENT_PATHS = ("/mijn/", "/mijn-")
+
+
+def remember_login_page(user: User) -> None:
+    """Call on logging in: which login page to send this browser to when the session ends."""
+    session[EASY_LOGIN] = not user.role_enum.is_professional
+
+
+def login_page() -> str:
+    """The endpoint of the login page that fits whoever last used this browser."""
+    easy = session.get(EASY_LOGIN)
+    if easy is None:
+        easy = request.path.startswith(_RESIDENT_PATHS)
+    return "auth.easy_login" if easy else "auth.login"
+
+
+def end_session() -> None:
+    """Log out and clear the session, keeping only the language and which login page fits."""
+    kept = {k: session[k] for k in ("language", EASY_LOGIN) if k in session}
+    logout_user()
+    session.clear()
+    session.update(kept)
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -43,16 +72,25 @@ def init_app(app: Flask) -> None:
         idle = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
         seen = session.get("seen")
         if seen is not None and _now() - float(seen) > idle:
-            professional = current_user.role_enum.is_professional
-            logout_user()
-            session.clear()
+            remember_login_page(current_user)
+            end_session()
             flash(
                 _l("You were logged out because you did nothing for a while. Please log in again."),
                 "info",
             )
-            target = "auth.login" if professional else "auth.easy_login"
-            return redirect(
-                url_for(target, next=request.full_path if request.method == "GET" else None)
-            )
+            return _to_login_page()
         session["seen"] = _now()
         return None
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        # A resident or network member whose session ended goes to the easy login, not to the
+        # professionals' page with its e-mail address field.
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return _to_login_page()
+
+
+def _to_login_page():
+    return redirect(
+        url_for(login_page(), next=request.full_path if request.method == "GET" else None)
+    )

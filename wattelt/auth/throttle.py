@@ -1,6 +1,8 @@
 """Throttling of failed logins, per account and per network address.
 
-Failures are stored in the database (so every gunicorn worker sees them) as keyed hashes, and the
+Wrong passwords count per login name (``ACCOUNT``), wrong two-factor codes per user in a name
+space of their own (``TWO_FACTOR``): whatever someone types as a login name can never count
+against, or clear, anyone's two-factor step. Failures are stored in the database (so every gunicorn worker sees them) as keyed hashes, and the
 same limits apply to names that do not exist, so throttling reveals nothing about accounts."""
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from sqlmodel import Session, col, delete, func, select
 
 from wattelt.models import LoginFailure, utcnow
 
+#: The name spaces of what is throttled per account (``LoginFailure.kind``).
+ACCOUNT = "account"
+TWO_FACTOR = "two_factor"
+
 
 @dataclass(frozen=True)
 class Throttle:
@@ -28,11 +34,11 @@ def _key(kind: str, value: str) -> str:
     return hmac.new(secret, f"{kind}:{value.strip().lower()}".encode(), hashlib.sha256).hexdigest()
 
 
-def check(db: Session, login_name: str, address: str) -> Throttle:
+def check(db: Session, login_name: str, address: str, space: str = ACCOUNT) -> Throttle:
     window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
     since = utcnow() - window
     limits = (
-        ("account", login_name, current_app.config["LOGIN_MAX_FAILURES_ACCOUNT"]),
+        (space, login_name, current_app.config["LOGIN_MAX_FAILURES_ACCOUNT"]),
         ("address", address, current_app.config["LOGIN_MAX_FAILURES_ADDRESS"]),
     )
     for kind, value, limit in limits:
@@ -49,17 +55,17 @@ def check(db: Session, login_name: str, address: str) -> Throttle:
     return Throttle(False)
 
 
-def record_failure(db: Session, login_name: str, address: str) -> None:
-    db.add(LoginFailure(kind="account", key_hash=_key("account", login_name)))
+def record_failure(db: Session, login_name: str, address: str, space: str = ACCOUNT) -> None:
+    db.add(LoginFailure(kind=space, key_hash=_key(space, login_name)))
     db.add(LoginFailure(kind="address", key_hash=_key("address", address)))
     # Keep the table small: failures older than a day no longer matter.
     db.exec(delete(LoginFailure).where(col(LoginFailure.at) < utcnow() - timedelta(days=1)))
 
 
-def clear_account(db: Session, login_name: str) -> None:
+def clear_account(db: Session, login_name: str, space: str = ACCOUNT) -> None:
     db.exec(
         delete(LoginFailure).where(
-            LoginFailure.kind == "account",
-            LoginFailure.key_hash == _key("account", login_name),
+            LoginFailure.kind == space,
+            LoginFailure.key_hash == _key(space, login_name),
         )
     )

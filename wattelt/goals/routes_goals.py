@@ -44,7 +44,7 @@ def _who_changed(record) -> str:
 # --- goals ------------------------------------------------------------------------------------
 
 
-@bp.route("/measurements/<int:measurement_id>/goals", methods=["GET", "POST"])
+@bp.route("/measurements/<id:measurement_id>/goals", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def from_measurement(measurement_id: int):
     measurement = db.session().get(Measurement, measurement_id)
@@ -58,7 +58,7 @@ def from_measurement(measurement_id: int):
     return _new_goal(resident, measurement)
 
 
-@bp.route("/residents/<int:resident_id>/plan/goals/new", methods=["GET", "POST"])
+@bp.route("/residents/<id:resident_id>/plan/goals/new", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def new_goal(resident_id: int):
     resident = plan_resident(resident_id, Action.CHANGE, "goal add")
@@ -117,7 +117,7 @@ def _new_goal(resident, measurement: Measurement | None):
     ), 400 if form.errors else 200
 
 
-@bp.route("/residents/<int:resident_id>/plan/goals/<int:goal_id>", methods=["GET", "POST"])
+@bp.route("/residents/<id:resident_id>/plan/goals/<id:goal_id>", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def edit_goal(resident_id: int, goal_id: int):
     resident = plan_resident(resident_id, Action.CHANGE, "goal change")
@@ -211,9 +211,7 @@ def _not_in_plan() -> str:
     return _("Choose the resident, someone from their network or an organisation that helps them.")
 
 
-@bp.route(
-    "/residents/<int:resident_id>/plan/goals/<int:goal_id>/steps/new", methods=["GET", "POST"]
-)
+@bp.route("/residents/<id:resident_id>/plan/goals/<id:goal_id>/steps/new", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def new_step(resident_id: int, goal_id: int):
     resident = plan_resident(resident_id, Action.CHANGE, "step add")
@@ -257,7 +255,7 @@ def new_step(resident_id: int, goal_id: int):
 
 
 @bp.route(
-    "/residents/<int:resident_id>/plan/goals/<int:goal_id>/steps/<int:step_id>",
+    "/residents/<id:resident_id>/plan/goals/<id:goal_id>/steps/<id:step_id>",
     methods=["GET", "POST"],
 )
 @require_role(Role.COACH)
@@ -319,7 +317,7 @@ def edit_step(resident_id: int, goal_id: int, step_id: int):
 
 
 @bp.route(
-    "/residents/<int:resident_id>/plan/goals/<int:goal_id>/steps/<int:step_id>/done",
+    "/residents/<id:resident_id>/plan/goals/<id:goal_id>/steps/<id:step_id>/done",
     methods=["POST"],
 )
 @require_role(Role.COACH)
@@ -360,7 +358,7 @@ def tick(resident, step) -> None:
 
 
 @bp.route(
-    "/residents/<int:resident_id>/plan/goals/<int:goal_id>/steps/<int:step_id>/remove",
+    "/residents/<id:resident_id>/plan/goals/<id:goal_id>/steps/<id:step_id>/remove",
     methods=["POST"],
 )
 @require_role(Role.COACH)

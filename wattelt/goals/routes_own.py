@@ -55,7 +55,7 @@ def my_plan_print():
     return render_sheet(resident, url_for("goals.my_plan"))
 
 
-@bp.route("/my-plan/steps/<int:step_id>/done", methods=["POST"])
+@bp.route("/my-plan/steps/<id:step_id>/done", methods=["POST"])
 @require_role(Role.RESIDENT, Role.NETWORK)
 def my_step_done(step_id: int):
     """Tick off one's own step. Anything else (another's step, another resident's) is 404."""

@@ -77,14 +77,14 @@ def render_plan(resident, director_form=None, status: int = 200):
     ), status
 
 
-@bp.route("/residents/<int:resident_id>/plan")
+@bp.route("/residents/<id:resident_id>/plan")
 @require_role(Role.COACH, Role.MANAGER)
 def plan_page(resident_id: int):
     resident = plan_resident(resident_id, Action.VIEW, "plan")
     return render_plan(resident)
 
 
-@bp.route("/residents/<int:resident_id>/plan/history")
+@bp.route("/residents/<id:resident_id>/plan/history")
 @require_role(Role.COACH, Role.MANAGER)
 def plan_history(resident_id: int):
     resident = plan_resident(resident_id, Action.VIEW, "plan history")
@@ -107,14 +107,14 @@ def render_sheet(resident, back_url: str):
     return render_template("goals/print.html", view=view, density=density, back_url=back_url)
 
 
-@bp.route("/residents/<int:resident_id>/plan/print")
+@bp.route("/residents/<id:resident_id>/plan/print")
 @require_role(Role.COACH, Role.MANAGER)
 def plan_print(resident_id: int):
     resident = plan_resident(resident_id, Action.VIEW, "plan print")
     return render_sheet(resident, url_for("goals.plan_page", resident_id=resident.id))
 
 
-@bp.route("/residents/<int:resident_id>/plan/appointment", methods=["GET", "POST"])
+@bp.route("/residents/<id:resident_id>/plan/appointment", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def appointment(resident_id: int):
     resident = plan_resident(resident_id, Action.CHANGE, "plan appointment")
@@ -160,7 +160,7 @@ def appointment(resident_id: int):
     ), 409 if conflict else (400 if form.errors else 200)
 
 
-@bp.route("/residents/<int:resident_id>/plan/case-director", methods=["POST"])
+@bp.route("/residents/<id:resident_id>/plan/case-director", methods=["POST"])
 @require_role(Role.COACH)
 def case_director(resident_id: int):
     resident = plan_resident(resident_id, Action.MANAGE, "plan case director")

@@ -68,7 +68,7 @@ def _shown_goals() -> list[int]:
         return []
 
 
-@bp.route("/measurements/<int:measurement_id>/goal-scores", methods=["GET", "POST"])
+@bp.route("/measurements/<id:measurement_id>/goal-scores", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def score_goals(measurement_id: int):
     session = db.session()

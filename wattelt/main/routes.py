@@ -10,6 +10,7 @@ from wattelt.measurements import services as measurements
 from wattelt.models import NetworkMember, Resident, Role
 from wattelt.policy import Action, resident_or_404
 from wattelt.rounds import caseload
+from wattelt.security import safe_next
 
 
 @bp.route("/")
@@ -90,10 +91,7 @@ def set_language():
     if current_user.is_authenticated:
         current_user.language = language
         db.session().add(current_user)
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.home")
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
 
 
 @bp.route("/healthz")

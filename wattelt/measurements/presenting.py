@@ -87,7 +87,13 @@ def describe(questionnaire, item, answer: Answer | None, language: str) -> dict 
 def summary_rows(
     questionnaire, screens, answers: dict, shown: list[str], language: str
 ) -> list[dict]:
-    """One row per screen with each shown perspective's answer and whether they differ."""
+    """One row per screen with each shown perspective's answer and whether they differ.
+
+    The note and the "talk about it" / "work on it" wishes are those of the resident when the
+    resident's view is shown, else of the one view shown (a network member's own): never those
+    of a view that is not shown."""
+    answers = {key: answer for key, answer in answers.items() if key[0] in shown}
+    voice = "resident" if "resident" in shown else (shown[0] if shown else None)
     domain_keys = [s.key for s in screens if not s.is_grade]
     by_perspective = {
         p: [Rating(item, a.value, a.special) for (pp, item), a in answers.items() if pp == p]
@@ -105,7 +111,7 @@ def summary_rows(
             p: describe(questionnaire, screen, answers.get((p, screen.key)), language)
             for p in shown
         }
-        resident = answers.get(("resident", screen.key))
+        own = answers.get((voice, screen.key))
         compared = comparison.get(screen.key)
         rows.append(
             {
@@ -117,9 +123,9 @@ def summary_rows(
                 "icon": screen.domain.icon if screen.domain else questionnaire.grade.icon,
                 "answers": row_answers,
                 "differs": bool(compared and compared.differs),
-                "talk": bool(resident and resident.wants_to_talk),
-                "work": bool(resident and resident.wants_to_work),
-                "note": resident.note if resident else None,
+                "talk": bool(own and own.wants_to_talk),
+                "work": bool(own and own.wants_to_work),
+                "note": own.note if own else None,
             }
         )
     return rows

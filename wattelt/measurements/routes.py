@@ -43,7 +43,7 @@ def _load(measurement_id: int, what: str, action: Action | None = None):
     return measurement, resident
 
 
-@bp.route("/residents/<int:resident_id>/measurements/new", methods=["GET", "POST"])
+@bp.route("/residents/<id:resident_id>/measurements/new", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def start(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.CHANGE, "measurement start")
@@ -119,7 +119,7 @@ def start(resident_id: int):
     ), 400 if form.errors else 200
 
 
-@bp.route("/measurements/<int:measurement_id>/fill/<perspective>")
+@bp.route("/measurements/<id:measurement_id>/fill/<perspective>")
 @login_required
 def resume(measurement_id: int, perspective: str):
     measurement, _resident = _load(measurement_id, "measurement resume")
@@ -145,7 +145,7 @@ def _step_context(measurement, resident, perspective: str, step: int):
 
 
 @bp.route(
-    "/measurements/<int:measurement_id>/fill/<perspective>/<int:step>", methods=["GET", "POST"]
+    "/measurements/<id:measurement_id>/fill/<perspective>/<int:step>", methods=["GET", "POST"]
 )
 @login_required
 def fill(measurement_id: int, perspective: str, step: int):
@@ -290,7 +290,7 @@ def _locked_response(measurement):
     return redirect(url_for("measurements.summary", measurement_id=measurement.id)), 303
 
 
-@bp.route("/measurements/<int:measurement_id>/summary")
+@bp.route("/measurements/<id:measurement_id>/summary")
 @login_required
 def summary(measurement_id: int):
     measurement, resident = _load(measurement_id, "measurement summary", Action.VIEW)
@@ -303,7 +303,7 @@ def summary(measurement_id: int):
     rows = summary_rows(
         questionnaire,
         services.items(measurement),
-        services.answers(session, measurement),
+        services.answers_of(session, measurement, shown),
         shown,
         language,
     )
@@ -349,7 +349,7 @@ def summary(measurement_id: int):
     )
 
 
-@bp.route("/measurements/<int:measurement_id>/complete", methods=["POST"])
+@bp.route("/measurements/<id:measurement_id>/complete", methods=["POST"])
 @login_required
 def complete(measurement_id: int):
     measurement, resident = _load(measurement_id, "measurement complete")
@@ -367,7 +367,7 @@ def complete(measurement_id: int):
     return redirect(url_for("measurements.summary", measurement_id=measurement.id))
 
 
-@bp.route("/measurements/<int:measurement_id>/stop", methods=["POST"])
+@bp.route("/measurements/<id:measurement_id>/stop", methods=["POST"])
 @require_role(Role.COACH)
 def stop(measurement_id: int):
     measurement, _resident = _load(measurement_id, "measurement stop", Action.CHANGE)
@@ -384,7 +384,7 @@ def stop(measurement_id: int):
 
 
 @bp.route(
-    "/measurements/<int:measurement_id>/correct/<perspective>/<item_key>", methods=["GET", "POST"]
+    "/measurements/<id:measurement_id>/correct/<perspective>/<item_key>", methods=["GET", "POST"]
 )
 @require_role(Role.COACH)
 def correct(measurement_id: int, perspective: str, item_key: str):

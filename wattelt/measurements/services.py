@@ -141,6 +141,16 @@ def answers(db: Session, measurement: Measurement, perspective: str | None = Non
     return {(a.perspective, a.item): a for a in rows}
 
 
+def answers_of(db: Session, measurement: Measurement, perspectives: list[str]) -> dict:
+    """Answers by (perspective, item) of ``perspectives`` only: the others' answers, notes and
+    wishes are not even loaded (a network member's summary gets the network's view alone)."""
+    query = select(Answer).where(
+        Answer.measurement_id == measurement.id,
+        Answer.perspective.in_(perspectives),  # type: ignore[attr-defined]
+    )
+    return {(a.perspective, a.item): a for a in db.exec(query).all()}
+
+
 def save_answer(
     db: Session,
     measurement: Measurement,

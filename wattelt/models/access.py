@@ -38,6 +38,6 @@ class LoginFailure(SQLModel, table=True):
     __tablename__ = "login_failure"
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str = Field(max_length=10)  # account, address
+    kind: str = Field(max_length=10)  # account, two_factor, address
     key_hash: str = Field(max_length=64, index=True)
     at: datetime = Field(default_factory=utcnow, index=True)

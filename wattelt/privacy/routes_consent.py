@@ -91,12 +91,8 @@ def _consent_page(resident: Resident, *, easy: bool, editable: bool, back: str):
     if request.method == "GET" or conflict or refused:
         form = consent_form(services.current_choices(session, resident), explainers, easy=easy)
         form.version.data = services.consent_version(session, resident)
-        if easy and explainers:
-            form.explained_by.data = (
-                resident.case_director_id
-                if resident.case_director_id in {u.id for u in explainers}
-                else None
-            )
+        # "Who explained this?" starts at "Nobody": the resident may well be alone on their own
+        # account, and then nobody explained it. Only the resident can name who did.
     status = 409 if conflict else (403 if refused else (400 if form.errors else 200))
     return render_template(
         "privacy/consent.html",
@@ -119,7 +115,7 @@ def my_consent():
     return _consent_page(resident, easy=True, editable=True, back=url_for("privacy.my_privacy"))
 
 
-@bp.route("/residents/<int:resident_id>/consent", methods=["GET", "POST"])
+@bp.route("/residents/<id:resident_id>/consent", methods=["GET", "POST"])
 @require_role(Role.COACH, Role.MANAGER)
 def resident_consent(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.VIEW, "consent")

@@ -13,6 +13,7 @@ from wattelt.policy import Action, log_access, require_role, resident_or_404, wr
 from wattelt.privacy import access, bp
 from wattelt.privacy.forms import ACTION_LABELS, AccessLogFilterForm
 from wattelt.privacy.routes_consent import own_resident
+from wattelt.routing import page_number
 
 PAGE_SIZE = 100
 
@@ -30,7 +31,7 @@ def _review(resident: Resident | None = None):
         wanted.date_to = form.date_to.data
     session = db.session()
     write_pending_log(session)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     rows = session.exec(
         access.review_query(current_user, wanted)
         .offset((page - 1) * PAGE_SIZE)
@@ -66,7 +67,7 @@ def access_log():
     return _review()
 
 
-@bp.route("/residents/<int:resident_id>/access-log")
+@bp.route("/residents/<id:resident_id>/access-log")
 @require_role(Role.COACH)
 def resident_access_log(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.VIEW, "access log")

@@ -112,7 +112,7 @@ def my_erasure():
 # ------------------------------------------------------------------ on the resident's behalf
 
 
-@bp.route("/residents/<int:resident_id>/export")
+@bp.route("/residents/<id:resident_id>/export")
 @require_role(Role.COACH)
 def resident_export(resident_id: int):
     resident = _responsible_or_403(resident_id, "export")
@@ -121,13 +121,13 @@ def resident_export(resident_id: int):
     )
 
 
-@bp.route("/residents/<int:resident_id>/export.json")
+@bp.route("/residents/<id:resident_id>/export.json")
 @require_role(Role.COACH)
 def resident_export_json(resident_id: int):
     return _export_json(_responsible_or_403(resident_id, "export"))
 
 
-@bp.route("/residents/<int:resident_id>/erasure", methods=["GET", "POST"])
+@bp.route("/residents/<id:resident_id>/erasure", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def request_erasure(resident_id: int):
     resident = _responsible_or_403(resident_id, "erasure request")
@@ -159,7 +159,7 @@ def erasures():
     return render_template("privacy/erasures.html", rows=rows, reasons=ERASURE_REASON_LABELS)
 
 
-@bp.route("/privacy/erasures/<int:request_id>", methods=["GET", "POST"])
+@bp.route("/privacy/erasures/<id:request_id>", methods=["GET", "POST"])
 @require_role(Role.ADMIN, Role.COACH, Role.MANAGER)
 def decide_erasure(request_id: int):
     session = db.session()

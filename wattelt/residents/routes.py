@@ -31,6 +31,7 @@ from wattelt.residents.forms import (
     ResidentForm,
     SearchForm,
 )
+from wattelt.routing import page_number
 
 PAGE_SIZE = 50
 
@@ -52,7 +53,7 @@ def index():
         query = query.where(col(Resident.code).ilike("%" + form.q.data.strip().upper() + "%"))
     session = db.session()
     total = services.count(session, query)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_number()
     residents = session.exec(
         query.order_by(col(Resident.created_at).desc(), col(Resident.id).desc())
         .offset((page - 1) * PAGE_SIZE)
@@ -73,7 +74,8 @@ def index():
     return render_template(
         "residents/index.html",
         form=form,
-        residents=residents,
+        # Without consent the page gets the code alone: no birth year, postcode or date.
+        residents=[r if r.id in shared else services.code_only(r) for r in residents],
         shared=shared,
         total=total,
         page=page,
@@ -105,7 +107,7 @@ def new():
     return render_template("residents/new.html", form=form), 400 if form.errors else 200
 
 
-@bp.route("/<int:resident_id>")
+@bp.route("/<id:resident_id>")
 @require_role(Role.COACH, Role.MANAGER)
 def detail(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.VIEW, "resident details")
@@ -175,7 +177,7 @@ def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
     return context
 
 
-@bp.route("/<int:resident_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:resident_id>/edit", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def edit(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "resident details edit")
@@ -207,7 +209,7 @@ def edit(resident_id: int):
     ), status
 
 
-@bp.route("/<int:resident_id>/involvements", methods=["POST"])
+@bp.route("/<id:resident_id>/involvements", methods=["POST"])
 @require_role(Role.COACH)
 def add_involvement(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "involvement add")
@@ -236,7 +238,7 @@ def add_involvement(resident_id: int):
     ), 400
 
 
-@bp.route("/<int:resident_id>/involvements/<int:involvement_id>/end", methods=["POST"])
+@bp.route("/<id:resident_id>/involvements/<id:involvement_id>/end", methods=["POST"])
 @require_role(Role.COACH)
 def end_involvement(resident_id: int, involvement_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "involvement end")
@@ -253,7 +255,7 @@ def end_involvement(resident_id: int, involvement_id: int):
     return redirect(url_for("residents.detail", resident_id=resident.id) + "#involvements")
 
 
-@bp.route("/<int:resident_id>/case-director", methods=["POST"])
+@bp.route("/<id:resident_id>/case-director", methods=["POST"])
 @require_role(Role.COACH)
 def change_case_director(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "case director change")
@@ -289,7 +291,7 @@ def change_case_director(resident_id: int):
     ), 400
 
 
-@bp.route("/<int:resident_id>/network", methods=["POST"])
+@bp.route("/<id:resident_id>/network", methods=["POST"])
 @require_role(Role.COACH)
 def add_network_member(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "network add")
@@ -305,7 +307,7 @@ def add_network_member(resident_id: int):
     ), 400
 
 
-@bp.route("/<int:resident_id>/invite", methods=["POST"])
+@bp.route("/<id:resident_id>/invite", methods=["POST"])
 @require_role(Role.COACH)
 def invite_resident(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "resident invitation")
@@ -337,7 +339,7 @@ def _has_password(resident: Resident):
     return redirect(url_for("residents.detail", resident_id=resident.id)), 303
 
 
-@bp.route("/<int:resident_id>/network/<int:member_id>/invite", methods=["POST"])
+@bp.route("/<id:resident_id>/network/<id:member_id>/invite", methods=["POST"])
 @require_role(Role.COACH)
 def invite_member(resident_id: int, member_id: int):
     resident = resident_or_404(current_user, resident_id, Action.MANAGE, "network invitation")

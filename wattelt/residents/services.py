@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import update
@@ -268,3 +269,15 @@ def districts(db: Session) -> list[District]:
 
 def count(db: Session, query) -> int:
     return db.exec(select(func.count()).select_from(query.subquery())).one()
+
+
+@dataclass(frozen=True)
+class CodeOnly:
+    """What an organisation without the resident's consent may know: that the code exists."""
+
+    id: int
+    code: str
+
+
+def code_only(resident: Resident) -> CodeOnly:
+    return CodeOnly(id=resident.id, code=resident.code)  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ from wattelt.rounds import bp, report
 from wattelt.rounds import caseload as caseloads
 from wattelt.rounds.forms import CaseloadFilterForm
 from wattelt.rounds.history import load_history
+from wattelt.routing import page_number
 
 
 def _language() -> str:
@@ -32,7 +33,7 @@ def _refuse(resident_id: int | None, what: str):
     abort(403)
 
 
-@bp.route("/residents/<int:resident_id>/report")
+@bp.route("/residents/<id:resident_id>/report")
 @login_required
 def resident_report(resident_id: int):
     if current_user.role not in (Role.COACH.value, Role.MANAGER.value):
@@ -97,7 +98,7 @@ def caseload():
         code=form.q.data or "",
         sort=sort if sort in caseloads.SORTS else "due",
         descending=request.args.get("dir") == "desc",
-        page=max(1, request.args.get("page", 1, type=int) or 1),
+        page=page_number(),
     )
     result = caseloads.load(session, current_user, filters, registry())
     log_access(current_user, [row.resident_id for row in result.rows], "view", "caseload")
