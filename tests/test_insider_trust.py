@@ -335,7 +335,7 @@ def test_a_wrong_method_answers_405_with_the_allowed_methods(client, method, pat
 
 
 def test_a_forged_forwarded_host_never_appears_in_an_invitation_link(
-    database_url, consent_chain, login
+    database_url, consent_chain, login, make_user, make_resident
 ):
     proxied = create_app(app_config(database_url, PROXY_HOPS=1))
     try:
@@ -345,8 +345,14 @@ def test_a_forged_forwarded_host_never_appears_in_an_invitation_link(
             {"HTTP_X_FORWARDED_HOST": "evil.example", "HTTP_X_FORWARDED_PROTO": "https"}
         )
         login(client, consent_chain["coach"])
-        sanne = consent_chain["sanne"]
-        page = client.post(f"/residents/{sanne.id}/invite")
+        # A resident whose account has no password yet (a link is only made for such one).
+        newcomer = make_resident(
+            organisation=consent_chain["wijkteam"],
+            coach=consent_chain["coach"],
+            case_director=consent_chain["coach"],
+            account=make_user(role="resident", password=None),
+        )
+        page = client.post(f"/residents/{newcomer.id}/invite")
         assert page.status_code == 200
         text = page.get_data(as_text=True)
         assert "/welkom?token=" in text
