@@ -339,6 +339,19 @@ def test_a_link_made_before_the_account_got_its_password_no_longer_works(app, ma
 # --- session, CSRF, cookies and headers ------------------------------------------------------
 
 
+def test_a_session_ends_after_its_absolute_lifetime_however_active(app, client, make_user, login):
+    user = make_user(role="resident")
+    login(client, user)
+    assert client.get("/wachtwoord").status_code == 200
+    with client.session_transaction() as session:
+        session["started"] = (datetime.now(UTC) - timedelta(hours=12, minutes=1)).timestamp()
+        session["seen"] = datetime.now(UTC).timestamp()  # active a moment ago
+    response = client.get("/wachtwoord")
+    assert response.status_code == 302 and "/inloggen" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "lang ingelogd" in page
+
+
 def test_idle_session_is_logged_out_with_a_message(app, client, make_user, login):
     user = make_user(role="admin")
     login(client, user)

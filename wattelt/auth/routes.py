@@ -11,7 +11,7 @@ from wattelt.auth import bp, routes_two_factor, services, two_factor
 from wattelt.auth.forms import EasyLoginForm, LoginForm, SetPasswordForm
 from wattelt.auth.passwords import MIN_LENGTH
 from wattelt.auth.services import InvitationState, LoginOutcome
-from wattelt.auth.session import end_session, remember_login_page
+from wattelt.auth.session import begin_session_clock, end_session, remember_login_page
 from wattelt.forms import EmptyForm
 from wattelt.models import User, new_login_id
 from wattelt.security import safe_next
@@ -26,6 +26,7 @@ def start_session(user: User) -> None:
     session.clear()  # a fresh session on login: nothing carried over from before
     login_user(user)
     remember_login_page(user)
+    begin_session_clock()
     if language and not user.language:
         user.language = language
         db.session().add(user)

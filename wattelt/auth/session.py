@@ -34,9 +34,18 @@ EASY_LOGIN = "easy_login"
 _RESIDENT_PATHS = ("/mijn/", "/mijn-")
 
 
+#: When this session logged in: it ends ``SESSION_MAX_HOURS`` later, however active it was.
+STARTED = "started"
+
+
 def remember_login_page(user: User) -> None:
     """Call on logging in: which login page to send this browser to when the session ends."""
     session[EASY_LOGIN] = not user.role_enum.is_professional
+
+
+def begin_session_clock() -> None:
+    """Call on logging in: the absolute lifetime of the session counts from now."""
+    session[STARTED] = _now()
 
 
 def login_page() -> str:
@@ -69,9 +78,22 @@ def init_app(app: Flask) -> None:
         session.permanent = True
         if not current_user.is_authenticated:
             return None
+        now = _now()
+        started = float(session.setdefault(STARTED, now))
+        if now - started > current_app.config["SESSION_MAX_HOURS"] * 3600:
+            # A stolen or forgotten session does not live for ever, even when it is used.
+            remember_login_page(current_user)
+            end_session()
+            flash(
+                _l(
+                    "You were logged out because you were logged in for a long time. Please log in again."
+                ),
+                "info",
+            )
+            return _to_login_page()
         idle = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
         seen = session.get("seen")
-        if seen is not None and _now() - float(seen) > idle:
+        if seen is not None and now - float(seen) > idle:
             remember_login_page(current_user)
             end_session()
             flash(
@@ -79,7 +101,7 @@ def init_app(app: Flask) -> None:
                 "info",
             )
             return _to_login_page()
-        session["seen"] = _now()
+        session["seen"] = now
         return None
 
     @login_manager.unauthorized_handler
