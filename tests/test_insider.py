@@ -21,6 +21,20 @@ def _version(client, path: str) -> str:
     return re.search(r'name="version" type="hidden" value="(-?\d+)"', page).group(1)
 
 
+def _sanne_chooses(own, consent_chain, mee: str):
+    """Sanne, logged in on ``own``, counts, says ``mee`` to MEE and no to GGZ."""
+    return own.post(
+        "/mijn/toestemming",
+        data={
+            "version": _version(own, "/mijn/toestemming"),
+            "count": "yes",
+            f"share_{consent_chain['mee'].id}": mee,
+            f"share_{consent_chain['ggz'].id}": "no",
+            "explained_by": "",
+        },
+    )
+
+
 def _director(db_session, resident) -> int | None:
     db_session.expire_all()
     return db_session.get(Resident, resident.id).case_director_id
@@ -69,16 +83,7 @@ def test_a_no_still_works_when_the_partner_directs_the_case(
     login(own, consent_chain["sanne_account"])
     page = own.get("/mijn/toestemming").get_data(as_text=True)
     assert f"share_{consent_chain['mee'].id}" in page
-    answer = own.post(
-        "/mijn/toestemming",
-        data={
-            "version": _version(own, "/mijn/toestemming"),
-            "count": "yes",
-            f"share_{consent_chain['mee'].id}": "no",
-            f"share_{consent_chain['ggz'].id}": "no",
-            "explained_by": "",
-        },
-    )
+    answer = _sanne_chooses(own, consent_chain, mee="no")
     assert answer.status_code == 302
     assert _sees(mee, sanne) == 403
     assert mee.get(f"/residents/{sanne.id}/report").status_code == 403
@@ -124,16 +129,7 @@ def test_only_the_resident_undoes_their_own_no(consent_chain, app, client, login
     sanne = consent_chain["sanne"]
     own = app.test_client()
     login(own, consent_chain["sanne_account"])
-    own.post(
-        "/mijn/toestemming",
-        data={
-            "version": _version(own, "/mijn/toestemming"),
-            "count": "yes",
-            f"share_{consent_chain['mee'].id}": "no",
-            f"share_{consent_chain['ggz'].id}": "no",
-            "explained_by": "",
-        },
-    )
+    _sanne_chooses(own, consent_chain, mee="no")
     path = f"/residents/{sanne.id}/consent"
     login(client, consent_chain["coach"])
     undo = client.post(
@@ -150,16 +146,7 @@ def test_only_the_resident_undoes_their_own_no(consent_chain, app, client, login
     login(mee, consent_chain["mee_coach"])
     assert _sees(mee, sanne) == 403
     # Sanne herself can.
-    again = own.post(
-        "/mijn/toestemming",
-        data={
-            "version": _version(own, "/mijn/toestemming"),
-            "count": "yes",
-            f"share_{consent_chain['mee'].id}": "yes",
-            f"share_{consent_chain['ggz'].id}": "no",
-            "explained_by": "",
-        },
-    )
+    again = _sanne_chooses(own, consent_chain, mee="yes")
     assert again.status_code == 302
     assert _sees(mee, sanne) == 200
 

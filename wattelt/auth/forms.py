@@ -35,8 +35,22 @@ class EasyLoginForm(FlaskForm):
 
 
 class _NewPassword:
-    """Checks the new password against the rules and against the user's own names: the ones
-    the view set in ``_names`` and the user name being chosen on the same form."""
+    """A new password typed twice, checked against the rules and against the user's own names:
+    the ones the view set in ``_names`` and the user name being chosen on the same form."""
+
+    password = PasswordField(
+        _l("Choose a password"),
+        validators=[DataRequired(_l("Choose a password."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("Type the password again"),
+        validators=[
+            DataRequired(_l("Type the password again.")),
+            EqualTo("password", message=_l("The two passwords are not the same.")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
 
     def validate_password(self, field):
         names = list(getattr(self, "_names", ()))
@@ -63,19 +77,6 @@ class SetPasswordForm(_NewPassword, FlaskForm):
         ],
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
-    password = PasswordField(
-        _l("Choose a password"),
-        validators=[DataRequired(_l("Choose a password."))],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Type the password again"),
-        validators=[
-            DataRequired(_l("Type the password again.")),
-            EqualTo("password", message=_l("The two passwords are not the same.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
     submit = SubmitField(_l("Save and log in"))
 
 
@@ -101,18 +102,5 @@ class ChangePasswordForm(_NewPassword, FlaskForm):
         _l("Your password now"),
         validators=[DataRequired(_l("Fill in your password now.")), Length(max=MAX_LENGTH)],
         render_kw={"autocomplete": "current-password"},
-    )
-    password = PasswordField(
-        _l("Your new password"),
-        validators=[DataRequired(_l("Choose a password."))],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Type the new password again"),
-        validators=[
-            DataRequired(_l("Type the password again.")),
-            EqualTo("password", message=_l("The two passwords are not the same.")),
-        ],
-        render_kw={"autocomplete": "new-password"},
     )
     submit = SubmitField(_l("Save"))

@@ -17,7 +17,7 @@ from wattelt.models import User
 @login_required
 def change_password():
     form = ChangePasswordForm()
-    form._login_name = current_user.login_name
+    form._names = (current_user.login_name,)
     if form.validate_on_submit():
         session = db.session()
         user = session.get(User, current_user.id)

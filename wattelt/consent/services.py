@@ -133,12 +133,9 @@ class ResidentsOwnChoice(Exception):
     """Someone else tried to turn a "no" that the resident gave themself into a "yes"."""
 
 
-def residents_own_noes(db: Session, resident: Resident) -> set[tuple[str, int | None]]:
-    """The current choices that are a "no" the resident recorded on their own account: only the
-    resident can undo them."""
-    if resident.account_id is None:
-        return set()
-    latest = {
+def _latest_rows(db: Session, resident: Resident) -> dict[tuple[str, int | None], ConsentRecord]:
+    """The newest consent row per (purpose, organisation): the current choices."""
+    return {
         (row.purpose, row.organisation_id): row
         for row in db.exec(
             select(ConsentRecord)
@@ -146,6 +143,14 @@ def residents_own_noes(db: Session, resident: Resident) -> set[tuple[str, int | 
             .order_by(col(ConsentRecord.id))
         ).all()
     }
+
+
+def residents_own_noes(db: Session, resident: Resident) -> set[tuple[str, int | None]]:
+    """The current choices that are a "no" the resident recorded on their own account: only the
+    resident can undo them."""
+    if resident.account_id is None:
+        return set()
+    latest = _latest_rows(db, resident)
     return {
         key
         for key, row in latest.items()
@@ -180,14 +185,7 @@ def partner_organisations(db: Session, resident: Resident) -> list[Organisation]
 
 def current_choices(db: Session, resident: Resident) -> list[Choice]:
     """The counting choice first, then one per partner organisation."""
-    latest = {
-        (row.purpose, row.organisation_id): row
-        for row in db.exec(
-            select(ConsentRecord)
-            .where(ConsentRecord.resident_id == resident.id)
-            .order_by(col(ConsentRecord.id))
-        ).all()
-    }
+    latest = _latest_rows(db, resident)
     people = _names(db, {r.explained_by_id for r in latest.values() if r.explained_by_id})
 
     def choice(purpose: str, organisation: Organisation | None) -> Choice:
