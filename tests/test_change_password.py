@@ -45,3 +45,13 @@ def test_a_weak_new_password_is_refused(client, login, make_user):
         "/wachtwoord", data={"current": PASSWORD, "password": "kort", "confirm": "kort"}
     )
     assert refused.status_code == 400
+
+
+def test_the_new_password_may_not_be_the_users_own_name(client, login, make_user):
+    user = make_user(role="resident", username="sanne.devries")
+    login(client, user)
+    refused = client.post(
+        "/wachtwoord",
+        data={"current": PASSWORD, "password": "sanne.devries1", "confirm": "sanne.devries1"},
+    )
+    assert refused.status_code == 400
