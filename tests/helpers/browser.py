@@ -89,6 +89,7 @@ def assert_no_axe_violations(page, context: str | list | dict | None = None) -> 
     """Run axe-core on the page as it is now and fail with a readable list of what is wrong."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state()
     results = Axe().run(page, context=context)
     violations = results.response["violations"]
     if not violations:
