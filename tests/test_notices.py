@@ -218,3 +218,18 @@ def test_erasure_removes_the_notices(app, login, consent_chain, db_session):
     db_session.expire_all()
     assert db_session.get(Resident, sanne.id).code.startswith("X-")
     assert db_session.exec(select(Notice).where(Notice.resident_id == sanne.id)).all() == []
+
+
+def test_a_case_director_changed_on_the_plan_is_told_too(app, login, consent_chain):
+    sanne = consent_chain["sanne"]
+    fatima = _as(app, login, consent_chain["colleague"])
+    response = fatima.post(
+        f"/residents/{sanne.id}/plan/case-director",
+        data={"user_id": consent_chain["colleague"].id, "version": sanne.version},
+    )
+    assert response.status_code == 302
+    home = _page(_as(app, login, consent_chain["sanne_account"]), "/")
+    assert (
+        "Je hebt een nieuwe regisseur: Fatima (Wijkteam). Die zorgt voor je plan. "
+        f"Eerst was dat Kees (Wijkteam). Fatima heeft dit veranderd op {_today()}." in home
+    )
