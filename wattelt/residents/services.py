@@ -19,6 +19,7 @@ from wattelt.models import (
     Role,
     User,
 )
+from wattelt.policy import coach_accounts
 
 # No 0/O, 1/I/L: codes are read aloud and typed over from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -131,7 +132,7 @@ def coaches_of(db: Session, organisation_ids: list[int]) -> list[User]:
             select(User)
             .where(
                 col(User.organisation_id).in_(organisation_ids),
-                User.role == Role.COACH.value,
+                coach_accounts(),
                 User.active,
             )
             .order_by(User.display_name)
