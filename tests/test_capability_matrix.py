@@ -15,12 +15,6 @@ from __future__ import annotations
 
 import pytest
 from flask import url_for
-
-from wattelt import db, policy
-from wattelt.models import ErasureRequest, Measurement, Resident, Step, User
-
-from conftest import log_in
-from helpers.consent_chain import add_measurement, build_consent_chain
 from test_authorization_matrix import (
     COACHES,
     EVERYONE,
@@ -33,6 +27,12 @@ from test_authorization_matrix import (
     _params,
     _refused,
 )
+
+from wattelt import db, policy
+from wattelt.models import ErasureRequest, Measurement, Resident, Step, User
+
+from conftest import log_in
+from helpers.consent_chain import add_measurement, build_consent_chain
 
 OWN = {"resident"}  # Sanne herself
 CARER = {"network"}  # Sanne's carer
@@ -187,7 +187,9 @@ def test_each_capability_for_each_role(app, role):
             allowed = ROLE_CAPABILITIES[name][0]
             if check(user) != (role in allowed):
                 wrong.append(f"policy {name}: {check(user)}, expected {role in allowed}")
-        fills = policy.perspectives_to_fill(session, user, session.get(Measurement, draft.id), sanne)
+        fills = policy.perspectives_to_fill(
+            session, user, session.get(Measurement, draft.id), sanne
+        )
         if fills != FILL_IN[role]:
             wrong.append(f"policy fill in: {fills}, expected {FILL_IN[role]}")
 
@@ -267,3 +269,17 @@ def test_the_menu_follows_the_role_capabilities(app, role):
         if is_shown != (role in ROLE_CAPABILITIES[name][0])
     ]
     assert not wrong, f"{role}: " + ", ".join(wrong)
+
+
+@pytest.mark.parametrize("role", ["coach", "colleague", "manager", "admin"])
+def test_the_erasure_list_offers_to_decide_only_to_who_may(app, role):
+    """Her case director asked; the list lets him look, the others decide."""
+    chain = build_consent_chain(app)
+    params = _params(app, chain)
+    client = app.test_client()
+    log_in(client, chain[ROLES[role]])
+    page = client.get(_url(app, "privacy.erasures", {})).get_data(as_text=True)
+    link = _url(app, "privacy.decide_erasure", params)
+    label = page.split(f'href="{link}">', 1)[1].split("<", 1)[0]
+    may_decide = role in RESIDENT_CAPABILITIES["decide_erasure"][0]
+    assert label == ("Beslissen" if may_decide else "Bekijken")

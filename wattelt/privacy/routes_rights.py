@@ -159,9 +159,19 @@ def request_erasure(resident_id: int):
 @bp.route("/privacy/erasures")
 @require_role(Role.ADMIN, Role.COACH, Role.MANAGER)
 def erasures():
-    rows = rights.erasure_requests(db.session(), current_user)
+    session = db.session()
+    rows = rights.erasure_requests(session, current_user)
     log_access(current_user, [resident.id for _erasure, resident in rows], "view", "erasure list")
-    return render_template("privacy/erasures.html", rows=rows, reasons=ERASURE_REASON_LABELS)
+    # "Decide" only where this person may; the others (who asked, or made the asker's login
+    # link) may look.
+    decidable = {
+        erasure.id
+        for erasure, resident in rows
+        if may_decide_erasure(session, current_user, erasure, resident)
+    }
+    return render_template(
+        "privacy/erasures.html", rows=rows, reasons=ERASURE_REASON_LABELS, decidable=decidable
+    )
 
 
 @bp.route("/privacy/erasures/<id:request_id>", methods=["GET", "POST"])
