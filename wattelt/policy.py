@@ -522,7 +522,7 @@ def perspectives_to_fill(
     if is_resident(user):
         return ["resident"] if resident.account_id == user.id else []  # type: ignore[union-attr]
     if is_network_member(user):
-        return ["network"] if _member_id(session, user, resident) is not None else []
+        return ["network"] if network_member_id(session, user, resident) is not None else []
     if directs_cases(user) and can(session, user, Action.CHANGE, resident):
         # Together on one device the coach taps what the resident (and a network member who is
         # there) says; on the resident's own device only the resident answers for themself.
@@ -582,11 +582,6 @@ def may_change_plan(session: Session, user: User | None, resident: Resident) -> 
     return directs_cases(user) and can(session, user, Action.CHANGE, resident)
 
 
-@_needs(Action.VIEW)
-def may_view_plan(session: Session, user: User | None, resident: Resident) -> bool:
-    return can(session, user, Action.VIEW, resident)
-
-
 def may_tick_step(session: Session, user: User | None, step: Step, resident: Resident) -> bool:
     """Tick a step off: a coach who may change the plan; the resident their own steps; a
     network member the steps given to them."""
@@ -603,7 +598,7 @@ def is_own_step(session: Session, user: User | None, step: Step, resident: Resid
     """Is ``step`` the reader's own (the resident's, or given to this network member)?"""
     if is_resident(user):
         return step.helper == "resident" and resident.account_id == user.id  # type: ignore[union-attr]
-    member = _member_id(session, user, resident)
+    member = network_member_id(session, user, resident)
     return step.helper == "network" and member is not None and step.network_member_id == member
 
 
@@ -616,7 +611,7 @@ def plan_voice(user: User | None) -> str:
     return "professional"
 
 
-def _member_id(session: Session, user: User | None, resident: Resident) -> int | None:
+def network_member_id(session: Session, user: User | None, resident: Resident) -> int | None:
     """The network member ``user`` is for ``resident``, if they are one."""
     if not is_network_member(user):
         return None
@@ -626,9 +621,6 @@ def _member_id(session: Session, user: User | None, resident: Resident) -> int |
             NetworkMember.resident_id == resident.id,
         )
     ).first()
-
-
-network_member_id = _member_id
 
 
 @_needs(Action.MANAGE)
