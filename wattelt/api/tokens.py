@@ -11,11 +11,10 @@ from enum import StrEnum
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from wattelt.models import ApiToken, Role, User, utcnow
+from wattelt.models import ApiToken, User, utcnow
 from wattelt.policy import api_token_accounts, may_hold_api_token
 
 TOKEN_PREFIX = "wt_"
-USER_ROLES = (Role.POLICYMAKER.value, Role.MANAGER.value)
 # Writing "last used" on every call would make each read a write; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 

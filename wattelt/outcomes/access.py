@@ -13,13 +13,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from wattelt.models import Chain, District, Organisation, Role, User
+from wattelt.models import Chain, District, Organisation, User
 from wattelt.outcomes.atoms import Scope
 from wattelt.outcomes.dimensions import Options
 from wattelt.policy import may_see_dashboard, reads_as_organisation
 from wattelt.questionnaires.loader import registry
-
-VIEWER_ROLES = (Role.POLICYMAKER.value, Role.MANAGER.value)
 
 
 class NoScope(Exception):
