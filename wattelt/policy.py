@@ -1,4 +1,5 @@
-"""Who may see or change which resident: the one place that decides, and logs.
+"""Who may see or change which resident, and what they may do with them: the one place that
+decides (no role is compared anywhere else, see "capabilities" below), and logs.
 
 Every person-level view asks :func:`resident_or_404` (one resident) or uses
 :func:`visible_residents` (lists, filtered in SQL). Both write to the append-only access log.
