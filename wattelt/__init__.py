@@ -108,6 +108,9 @@ def configure_blueprints(app: Flask) -> None:
     init_api(app)
     app.register_blueprint(rounds_bp)
     init_errors(app)
+    from wattelt.policy import init_app as init_policy
+
+    init_policy(app)
 
 
 def configure_cli(app: Flask) -> None:

@@ -14,6 +14,7 @@ from wattelt.auth.passwords import hash_password, password_problem
 from wattelt.auth.services import create_invitation
 from wattelt.migrate import db_cli
 from wattelt.models import Organisation, Role, User
+from wattelt.policy import role_needs_organisation
 
 translate_cli = AppGroup("translate", help="Extract, update and compile the translations.")
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,7 +133,7 @@ def create_user(
             if org is None:
                 raise click.ClickException(f"No organisation called {organisation!r}.")
             org_id = org.id
-        elif role in (Role.COACH.value, Role.MANAGER.value):
+        elif role_needs_organisation(role):
             raise click.ClickException("Coaches and managers need --organisation.")
         user = User(
             email=email.strip().lower(),

@@ -1,4 +1,5 @@
-"""Who may see or change which resident: the one place that decides, and logs.
+"""Who may see or change which resident, and what they may do with them: the one place that
+decides (no role is compared anywhere else, see "capabilities" below), and logs.
 
 Every person-level view asks :func:`resident_or_404` (one resident) or uses
 :func:`visible_residents` (lists, filtered in SQL). Both write to the append-only access log.
@@ -24,8 +25,11 @@ never replaces the resident's consent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from flask import abort, has_request_context, make_response, render_template, request
 from sqlalchemy import event, false
@@ -35,7 +39,16 @@ from sqlmodel import Session, col, or_, select
 
 from wattelt import access_chain, db
 from wattelt.consent import services as consent
-from wattelt.models import Involvement, NetworkMember, Resident, Role, User
+from wattelt.models import (
+    ErasureRequest,
+    Involvement,
+    Measurement,
+    NetworkMember,
+    Resident,
+    Role,
+    Step,
+    User,
+)
 
 
 class Action(StrEnum):
@@ -290,16 +303,23 @@ def log_denied(user: User, resident_id: int | None, what: str) -> None:
     session.commit()
 
 
-def resident_or_404(user: User, resident_id: int, action: Action, what: str) -> Resident:
+def resident_or_404(
+    user: User, resident_id: int, action: Action | Capability, what: str
+) -> Resident:
     """Load a resident for ``user`` or answer 404 (the same for 'missing' and 'not yours', so ids
     cannot be probed). Allowed access is logged as ``view`` or ``change``.
 
-    ``action`` is what the page needs the user to be allowed (a form that changes the plan
-    needs ``CHANGE`` already to be shown); what is logged is what the request does: opening a
-    page (GET or HEAD) only looks, whatever the page would let one change."""
+    ``action`` is what the page needs the user to be allowed: an :class:`Action` or one of the
+    capabilities below (a form that changes the plan needs :func:`may_change_plan` already to
+    be shown); what is logged is what the request does: opening a page (GET or HEAD) only
+    looks, whatever the page would let one change."""
     session = db.session()
     resident = session.get(Resident, resident_id)
-    allowed = resident is not None and can(session, user, action, resident)
+    if isinstance(action, Action):
+        allowed = resident is not None and can(session, user, action, resident)
+    else:
+        allowed = resident is not None and action(session, user, resident)
+        action = action.action
     if resident is not None and not allowed:
         if consent_missing(session, user, resident):
             code = resident.code
@@ -339,3 +359,446 @@ def require_role(*roles: Role):
         return wrapped
 
     return decorator
+
+
+# ================================================================================ capabilities
+#
+# What this person may do, named once. Views ask these functions (and hand templates their
+# answers as booleans); templates ask the role-level ones through ``may`` (see
+# :func:`init_app`). Nowhere else in Wattelt is a role compared: a test enforces it
+# (tests/test_policy_is_the_one_place.py).
+
+
+class Capability(Protocol):
+    """A check ``(session, user, resident) -> bool`` that :func:`resident_or_404` can ask; its
+    ``action`` says whether using it views or changes the resident's data (for the log)."""
+
+    action: Action
+
+    def __call__(self, session: Session, user: User | None, resident: Resident) -> bool: ...
+
+
+def _needs(action: Action) -> Callable[[Callable], Capability]:
+    def mark(check):
+        check.action = action
+        return check
+
+    return mark
+
+
+def _role(user: User | None) -> Role | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return user.role_enum
+
+
+# ------------------------------------------------------------ what a role may do, anyone's data
+
+
+def works_with_residents(user: User | None) -> bool:
+    """Coaches and managers: the residents list, the caseload and a resident's report."""
+    return _role(user) in (Role.COACH, Role.MANAGER)
+
+
+def directs_cases(user: User | None) -> bool:
+    """Coaches: they fill in, change plans, and can be a resident's case director."""
+    return _role(user) is Role.COACH
+
+
+def reads_as_organisation(user: User | None) -> bool:
+    """Managers: they see their organisation's residents, read-only, as the organisation."""
+    return _role(user) is Role.MANAGER
+
+
+def may_add_resident(user: User | None) -> bool:
+    """A coach of an organisation registers new residents (for that organisation)."""
+    return directs_cases(user) and user.organisation_id is not None  # type: ignore[union-attr]
+
+
+def may_see_dashboard(user: User | None) -> bool:
+    """Policymakers (their chain) and managers (their organisation) see the anonymous figures."""
+    return _role(user) in (Role.POLICYMAKER, Role.MANAGER)
+
+
+#: Who may hold an API token for the figures: those who may see them.
+API_TOKEN_ROLES = (Role.POLICYMAKER.value, Role.MANAGER.value)
+
+
+def may_hold_api_token(user: User | None) -> bool:
+    return may_see_dashboard(user)
+
+
+def may_manage_accounts(user: User | None) -> bool:
+    """Admins: accounts, organisations, districts, chains and API tokens."""
+    return _role(user) is Role.ADMIN
+
+
+def is_resident(user: User | None) -> bool:
+    """The resident themself (their own pages, in easy language)."""
+    return _role(user) is Role.RESIDENT
+
+
+def is_network_member(user: User | None) -> bool:
+    """A carer or other network member (the resident's pages they were invited to)."""
+    return _role(user) is Role.NETWORK
+
+
+def uses_easy_language(user: User | None) -> bool:
+    return is_resident(user) or is_network_member(user)
+
+
+def may_review_access_log(user: User | None) -> bool:
+    """Admins (the whole log) and coaches (the residents they direct)."""
+    return _role(user) in (Role.ADMIN, Role.COACH)
+
+
+def sees_whole_access_log(user: User | None) -> bool:
+    return _role(user) is Role.ADMIN
+
+
+def may_find_inactive(user: User | None) -> bool:
+    """Who may list (and flag for erasure) residents without activity: admins see all, coaches
+    the residents they direct."""
+    return _role(user) in (Role.ADMIN, Role.COACH)
+
+
+def sees_all_erasures(user: User | None) -> bool:
+    """Admins see every erasure request and every inactive resident; others only their own."""
+    return _role(user) is Role.ADMIN
+
+
+def is_professional_role(role: str | None) -> bool:
+    """Roles that log in with e-mail and password; the accounts an admin manages."""
+    return role in {r.value for r in Role if r.is_professional}
+
+
+def role_needs_organisation(role: str | None) -> bool:
+    """Coaches and managers see residents through their organisation; without one they would
+    see nothing."""
+    return role in (Role.COACH.value, Role.MANAGER.value)
+
+
+def may_change_role(user: User, by: User, role: str) -> bool:
+    """An admin never takes away their own admin role: the last admin would lock everyone out."""
+    return user.id != by.id or role == Role.ADMIN.value
+
+
+def two_factor_required_by_role(user: User, roles: list[str] | tuple[str, ...]) -> bool:
+    """Does the configuration (``REQUIRE_2FA_ROLES``) ask ``user``'s role for a second factor?"""
+    return user.role_enum.is_professional and user.role in roles
+
+
+def coach_accounts():
+    """SQL condition: the accounts that can be assigned to a resident or direct a case."""
+    return col(User.role) == Role.COACH.value
+
+
+def professional_accounts(role: str | None = None):
+    """SQL condition: the professional accounts an admin manages, of ``role`` if given."""
+    if role:
+        return col(User.role) == role if is_professional_role(role) else false()
+    return col(User.role).in_([r.value for r in Role if r.is_professional])
+
+
+def api_token_accounts():
+    """SQL condition: the accounts that may hold an API token (see :func:`may_hold_api_token`)."""
+    return col(User.role).in_(API_TOKEN_ROLES)
+
+
+# ------------------------------------------------------- what a person may do with a resident
+
+
+@_needs(Action.VIEW)
+def may_view(session: Session, user: User | None, resident: Resident) -> bool:
+    return can(session, user, Action.VIEW, resident)
+
+
+@_needs(Action.VIEW)
+def may_view_report(session: Session, user: User | None, resident: Resident) -> bool:
+    """A resident's report over time: professionals who work with them, or the resident."""
+    if is_resident(user):
+        return resident.account_id == user.id  # type: ignore[union-attr]
+    return works_with_residents(user) and can(session, user, Action.VIEW, resident)
+
+
+@_needs(Action.CHANGE)
+def may_start_round(session: Session, user: User | None, resident: Resident) -> bool:
+    """Start a measurement (a round) for the resident: a coach who works with them."""
+    return directs_cases(user) and can(session, user, Action.CHANGE, resident)
+
+
+def needed_to_open_measurement(user: User | None) -> Action:
+    """What opening a measurement's pages needs: a network member fills in their own view and a
+    manager only reads, so both need to be allowed to see the resident; the others to change."""
+    return Action.VIEW if is_network_member(user) or reads_as_organisation(user) else Action.CHANGE
+
+
+def perspectives_to_fill(
+    session: Session, user: User | None, measurement: Measurement, resident: Resident
+) -> list[str]:
+    """Which perspectives ``user`` may fill in for this measurement, the resident's first."""
+    if is_resident(user):
+        return ["resident"] if resident.account_id == user.id else []  # type: ignore[union-attr]
+    if is_network_member(user):
+        return ["network"] if network_member_id(session, user, resident) is not None else []
+    if directs_cases(user) and can(session, user, Action.CHANGE, resident):
+        # Together on one device the coach taps what the resident (and a network member who is
+        # there) says; on the resident's own device only the resident answers for themself.
+        if measurement.mode != "together":
+            return ["coach"]
+        if measurement.present in ("network", "coach_network"):
+            return ["resident", "coach", "network"]
+        return ["resident", "coach"]
+    return []
+
+
+def may_fill_in(
+    session: Session, user: User | None, measurement: Measurement, resident: Resident, perspective
+) -> bool:
+    return perspective in perspectives_to_fill(session, user, measurement, resident)
+
+
+def shown_perspectives(user: User | None, all_perspectives) -> list[str]:
+    """The perspectives whose answers ``user`` reads: a network member their own view only
+    (never the resident's notes or wishes), the others all of them side by side."""
+    return ["network"] if is_network_member(user) else list(all_perspectives)
+
+
+def may_complete_round(
+    session: Session, user: User | None, measurement: Measurement, resident: Resident
+) -> bool:
+    """Finish a measurement (while it is a draft): the coach or the resident who fill it in."""
+    return (directs_cases(user) or is_resident(user)) and bool(
+        perspectives_to_fill(session, user, measurement, resident)
+    )
+
+
+def may_stop_round(
+    session: Session, user: User | None, measurement: Measurement, resident: Resident
+) -> bool:
+    """Stop a measurement while it is a draft (its answers are kept but do not count): the
+    coach."""
+    return directs_cases(user) and bool(perspectives_to_fill(session, user, measurement, resident))
+
+
+def may_correct_answer(
+    session: Session, user: User | None, measurement: Measurement, resident: Resident
+) -> bool:
+    """Correct an answer once the measurement is finished (the old answer is kept): the
+    coach."""
+    return directs_cases(user) and bool(perspectives_to_fill(session, user, measurement, resident))
+
+
+def sees_corrections(user: User | None) -> bool:
+    """The history of corrected answers is for professionals."""
+    return user is not None and user.is_authenticated and user.role_enum.is_professional
+
+
+@_needs(Action.CHANGE)
+def may_change_plan(session: Session, user: User | None, resident: Resident) -> bool:
+    """Goals, steps, appointments and goal scores: a coach who works with the resident."""
+    return directs_cases(user) and can(session, user, Action.CHANGE, resident)
+
+
+def may_tick_step(session: Session, user: User | None, step: Step, resident: Resident) -> bool:
+    """Tick a step off: a coach who may change the plan; the resident their own steps; a
+    network member the steps given to them."""
+    if step.removed_at is not None:
+        return False
+    if directs_cases(user):
+        return may_change_plan(session, user, resident)
+    if not can(session, user, Action.VIEW, resident):
+        return False
+    return is_own_step(session, user, step, resident)
+
+
+def is_own_step(session: Session, user: User | None, step: Step, resident: Resident) -> bool:
+    """Is ``step`` the reader's own (the resident's, or given to this network member)?"""
+    if is_resident(user):
+        return step.helper == "resident" and resident.account_id == user.id  # type: ignore[union-attr]
+    member = network_member_id(session, user, resident)
+    return step.helper == "network" and member is not None and step.network_member_id == member
+
+
+def plan_voice(user: User | None) -> str:
+    """Whose words a plan is shown in (see ``goals.presenting.VOICES``)."""
+    if is_resident(user):
+        return "resident"
+    if is_network_member(user):
+        return "network"
+    return "professional"
+
+
+def network_member_id(session: Session, user: User | None, resident: Resident) -> int | None:
+    """The network member ``user`` is for ``resident``, if they are one."""
+    if not is_network_member(user):
+        return None
+    return session.exec(
+        select(NetworkMember.id).where(
+            NetworkMember.user_id == user.id,  # type: ignore[union-attr]
+            NetworkMember.resident_id == resident.id,
+        )
+    ).first()
+
+
+@_needs(Action.MANAGE)
+def may_edit_details(session: Session, user: User | None, resident: Resident) -> bool:
+    return can(session, user, Action.MANAGE, resident)
+
+
+@_needs(Action.MANAGE)
+def may_invite(session: Session, user: User | None, resident: Resident) -> bool:
+    """Make a login link for the resident or a network member (see :func:`is_responsible`)."""
+    return can(session, user, Action.MANAGE, resident)
+
+
+@_needs(Action.MANAGE)
+def may_change_network(session: Session, user: User | None, resident: Resident) -> bool:
+    return can(session, user, Action.MANAGE, resident)
+
+
+@_needs(Action.MANAGE)
+def may_change_involvement(session: Session, user: User | None, resident: Resident) -> bool:
+    """Involve an organisation or end its involvement: the case director and the resident's own
+    organisation, never a partner (it could lock the own organisation out)."""
+    return can(session, user, Action.MANAGE, resident)
+
+
+@_needs(Action.MANAGE)
+def may_change_case_director(session: Session, user: User | None, resident: Resident) -> bool:
+    """Name another case director: the case director and the resident's own organisation."""
+    return can(session, user, Action.MANAGE, resident)
+
+
+@_needs(Action.VIEW)
+def may_record_consent(session: Session, user: User | None, resident: Resident) -> bool:
+    """Record the consent the resident gives: the resident themself, or on their behalf
+    the professionals responsible for them (:func:`is_responsible`)."""
+    if is_resident(user):
+        return resident.account_id == user.id  # type: ignore[union-attr]
+    return is_responsible(session, user, resident)
+
+
+@_needs(Action.VIEW)
+def may_export(session: Session, user: User | None, resident: Resident) -> bool:
+    """Export all the resident's data: the resident, or a responsible professional for them."""
+    return may_record_consent(session, user, resident)
+
+
+@_needs(Action.VIEW)
+def may_ask_erasure(session: Session, user: User | None, resident: Resident) -> bool:
+    """Ask for erasure: the resident themself, or a responsible professional for them."""
+    return may_record_consent(session, user, resident)
+
+
+def may_decide_erasure(
+    session: Session, user: User | None, request: ErasureRequest, resident: Resident
+) -> bool:
+    """A second authorised person: an admin, the case director, a coach or manager of the
+    resident's own organisation; never the person who asked, nor anyone who made a login link
+    for the account that asked (the two-person rule counts people, not accounts)."""
+    from wattelt.privacy.rights import people_behind
+
+    if user is None or not user.is_authenticated or not user.active:
+        return False
+    if user.id in people_behind(session, request.requested_by_id):
+        return False
+    if _role(user) is Role.ADMIN:
+        return True
+    if reads_as_organisation(user):
+        return user.organisation_id in consent.own_organisation_ids(session, resident)
+    return is_responsible(session, user, resident)
+
+
+@_needs(Action.VIEW)
+def may_see_resident_log(session: Session, user: User | None, resident: Resident) -> bool:
+    """The access log of one resident: their case director (admins read the whole log, the
+    resident their own "Who looked?")."""
+    if is_resident(user):
+        return resident.account_id == user.id  # type: ignore[union-attr]
+    return (
+        directs_cases(user)
+        and resident.case_director_id == user.id  # type: ignore[union-attr]
+        and can(session, user, Action.VIEW, resident)
+    )
+
+
+# ---------------------------------------------------------------------------- for templates
+
+
+@dataclass(frozen=True)
+class General:
+    """What the logged-in person may do whatever the resident: ``may`` in every template."""
+
+    work_with_residents: bool
+    direct_cases: bool
+    read_as_organisation: bool
+    add_resident: bool
+    see_dashboard: bool
+    manage_accounts: bool
+    review_access_log: bool
+    see_whole_access_log: bool
+    find_inactive: bool
+    easy_language: bool
+    own_pages: bool
+    set_up_two_factor: bool
+
+
+def general(user: User | None) -> General:
+    professional = user is not None and user.is_authenticated and user.role_enum.is_professional
+    return General(
+        work_with_residents=works_with_residents(user),
+        direct_cases=directs_cases(user),
+        read_as_organisation=reads_as_organisation(user),
+        add_resident=may_add_resident(user),
+        see_dashboard=may_see_dashboard(user),
+        manage_accounts=may_manage_accounts(user),
+        review_access_log=may_review_access_log(user),
+        see_whole_access_log=sees_whole_access_log(user),
+        find_inactive=may_find_inactive(user),
+        easy_language=uses_easy_language(user),
+        own_pages=is_resident(user),
+        set_up_two_factor=professional,
+    )
+
+
+@dataclass(frozen=True)
+class WithResident:
+    """What the person may do with one resident, for that resident's page (``can_do``)."""
+
+    start_round: bool
+    change_plan: bool
+    edit_details: bool
+    invite: bool
+    change_network: bool
+    change_involvement: bool
+    change_case_director: bool
+    record_consent: bool
+    export: bool
+    ask_erasure: bool
+    see_log: bool
+
+
+def with_resident(session: Session, user: User | None, resident: Resident) -> WithResident:
+    return WithResident(
+        start_round=may_start_round(session, user, resident),
+        change_plan=may_change_plan(session, user, resident),
+        edit_details=may_edit_details(session, user, resident),
+        invite=may_invite(session, user, resident),
+        change_network=may_change_network(session, user, resident),
+        change_involvement=may_change_involvement(session, user, resident),
+        change_case_director=may_change_case_director(session, user, resident),
+        record_consent=may_record_consent(session, user, resident),
+        export=may_export(session, user, resident),
+        ask_erasure=may_ask_erasure(session, user, resident),
+        see_log=may_see_resident_log(session, user, resident),
+    )
+
+
+def init_app(app) -> None:
+    """Give every template ``may``: the role-level capabilities of the logged-in person."""
+    from flask_login import current_user
+
+    @app.context_processor
+    def _capabilities() -> dict:
+        return {"may": general(current_user)}

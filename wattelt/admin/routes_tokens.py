@@ -14,7 +14,7 @@ from wattelt.admin.routes import form_status
 from wattelt.api import tokens
 from wattelt.forms import EmptyForm
 from wattelt.models import ApiToken, Role, User
-from wattelt.policy import require_role
+from wattelt.policy import may_hold_api_token, require_role
 
 
 def _form() -> ApiTokenForm:
@@ -48,7 +48,7 @@ def new_api_token():
     form = _form()
     if form.validate_on_submit():
         user = db.session().get(User, form.user_id.data) if form.user_id.data else None
-        if user is None or user.role not in tokens.USER_ROLES or not user.active:
+        if user is None or not may_hold_api_token(user) or not user.active:
             form.user_id.errors.append(_("Choose a policymaker or manager."))
         else:
             row, token = tokens.create(

@@ -19,15 +19,16 @@ from wattelt.models import (
     Chain,
     District,
     Organisation,
-    Role,
     User,
     new_login_id,
 )
 from wattelt.models.organisation import FOLLOW_UP_MONTHS_MAX, FOLLOW_UP_MONTHS_MIN
-
-PROFESSIONAL_ROLES = (Role.ADMIN, Role.POLICYMAKER, Role.MANAGER, Role.COACH)
-# Coaches and managers see residents through their organisation; without one they see nothing.
-ROLES_NEEDING_ORGANISATION = (Role.COACH, Role.MANAGER)
+from wattelt.policy import (
+    is_professional_role,
+    may_change_role,
+    professional_accounts,
+    role_needs_organisation,
+)
 
 
 class NameTaken(Exception):
@@ -73,7 +74,7 @@ def counts(db: Session) -> Counts:
     def number(query) -> int:
         return db.exec(query).one()
 
-    professional = col(User.role).in_([r.value for r in PROFESSIONAL_ROLES])
+    professional = professional_accounts()
     return Counts(
         chains=number(select(func.count()).select_from(Chain)),
         organisations=number(select(func.count()).select_from(Organisation)),
@@ -129,7 +130,7 @@ def organisations_with_details(db: Session) -> list[tuple[Organisation, Chain | 
     """Each organisation with its chain and its number of active professionals."""
     staff = (
         select(User.organisation_id, func.count().label("size"))
-        .where(col(User.active), col(User.role).in_([r.value for r in PROFESSIONAL_ROLES]))
+        .where(col(User.active), professional_accounts())
         .group_by(col(User.organisation_id))
         .subquery()
     )
@@ -220,14 +221,14 @@ def normalise_email(email: str) -> str:
 def professional_or_none(db: Session, user_id: int) -> User | None:
     """A professional account; residents and network members are not managed here."""
     user = db.get(User, user_id)
-    if user is None or user.role not in {r.value for r in PROFESSIONAL_ROLES}:
+    if user is None or not is_professional_role(user.role):
         return None
     return user
 
 
 def lacks_organisation(role: str, organisation_id: int | None) -> bool:
     """True when ``role`` needs an organisation and has none."""
-    return organisation_id is None and role in {r.value for r in ROLES_NEEDING_ORGANISATION}
+    return organisation_id is None and role_needs_organisation(role)
 
 
 @dataclass
@@ -243,9 +244,7 @@ def _escape_like(text: str) -> str:
 
 def users_query(wanted: UserFilter):
     """Professionals matching ``wanted``, active ones first, then by name."""
-    query = select(User).where(col(User.role).in_([r.value for r in PROFESSIONAL_ROLES]))
-    if wanted.role:
-        query = query.where(User.role == wanted.role)
+    query = select(User).where(professional_accounts(wanted.role))
     if wanted.organisation_id is not None:
         query = query.where(User.organisation_id == wanted.organisation_id)
     if wanted.text:
@@ -269,7 +268,7 @@ def email_taken(db: Session, email: str, except_id: int | None = None) -> bool:
 
 
 def _check_user(db: Session, role: str, organisation_id: int | None) -> None:
-    if role not in {r.value for r in PROFESSIONAL_ROLES}:
+    if not is_professional_role(role):
         raise ValueError("not a professional role")
     if lacks_organisation(role, organisation_id):
         raise ValueError("this role needs an organisation")
@@ -299,7 +298,7 @@ def update_user(
     db: Session, user: User, by: User, display_name: str, role: str, organisation_id: int | None
 ) -> User:
     _check_user(db, role, organisation_id)
-    if user.id == by.id and role != Role.ADMIN.value:
+    if not may_change_role(user, by, role):
         # Otherwise the last admin could lock everyone out of this area.
         raise NotAllowed
     user.display_name = display_name.strip()

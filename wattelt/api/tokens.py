@@ -11,10 +11,10 @@ from enum import StrEnum
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from wattelt.models import ApiToken, Role, User, utcnow
+from wattelt.models import ApiToken, User, utcnow
+from wattelt.policy import api_token_accounts, may_hold_api_token
 
 TOKEN_PREFIX = "wt_"
-USER_ROLES = (Role.POLICYMAKER.value, Role.MANAGER.value)
 # Writing "last used" on every call would make each read a write; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
@@ -34,7 +34,7 @@ def create(
     db: Session, user: User, name: str, created_by: User, days: int | None
 ) -> tuple[ApiToken, str]:
     """A new token for ``user``; returns the row and the token itself (shown only now)."""
-    if user.role not in USER_ROLES:
+    if not may_hold_api_token(user):
         raise ValueError("API tokens are for policymakers and managers")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
@@ -87,7 +87,7 @@ def authenticate(db: Session, header: str | None) -> tuple[User | None, Refused 
     user = db.get(User, row.user_id)
     if user is None or not user.active:
         return None, Refused.INVALID
-    if user.role not in USER_ROLES:
+    if not may_hold_api_token(user):
         return None, Refused.NO_ACCESS
     now = utcnow()
     last = _aware(row.last_used_at)
@@ -111,7 +111,7 @@ def token_users(db: Session) -> list[User]:
     return list(
         db.exec(
             select(User)
-            .where(col(User.role).in_(USER_ROLES), User.active == True)  # noqa: E712
+            .where(api_token_accounts(), User.active == True)  # noqa: E712
             .order_by(User.display_name)
         ).all()
     )

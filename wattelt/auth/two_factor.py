@@ -20,6 +20,7 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from wattelt.models import Organisation, RecoveryCode, TwoFactor, User, utcnow
+from wattelt.policy import two_factor_required_by_role
 
 ISSUER = "Wattelt"
 RECOVERY_CODES = 10
@@ -29,7 +30,7 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 def required_for(db: Session, user: User) -> bool:
     if not user.role_enum.is_professional:
         return False
-    if user.role in current_app.config["REQUIRE_2FA_ROLES"]:
+    if two_factor_required_by_role(user, current_app.config["REQUIRE_2FA_ROLES"]):
         return True
     organisation = db.get(Organisation, user.organisation_id) if user.organisation_id else None
     return bool(organisation and organisation.two_factor_required)

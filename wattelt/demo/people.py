@@ -20,6 +20,7 @@ from wattelt.models import (
     Role,
     User,
 )
+from wattelt.policy import directs_cases
 from wattelt.residents.services import new_code
 
 MUNICIPALITY = "Lindendaal"
@@ -79,9 +80,7 @@ def build(session: Session, rng: random.Random) -> World:
     session.flush()
 
     coaches_by_org = {
-        org.id: [
-            u for u in users.values() if u.role == Role.COACH.value and u.organisation_id == org.id
-        ]
+        org.id: [u for u in users.values() if directs_cases(u) and u.organisation_id == org.id]
         for org in organisations
     }
     wijkteam = organisations[0]

@@ -10,14 +10,14 @@ from flask_login import current_user
 from wattelt import db
 from wattelt.forms import version_of  # noqa: F401 (used by the goal views)
 from wattelt.models import Goal, Resident, Step
-from wattelt.policy import Action, log_access, log_denied, resident_or_404
+from wattelt.policy import Action, Capability, log_access, log_denied, resident_or_404
 
 
 def language() -> str:
     return str(get_locale() or "nl")
 
 
-def plan_resident(resident_id: int, action: Action, what: str) -> Resident:
+def plan_resident(resident_id: int, action: Action | Capability, what: str) -> Resident:
     return resident_or_404(current_user, resident_id, action, what)
 
 

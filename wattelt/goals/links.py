@@ -12,8 +12,8 @@ from wattelt import db
 from wattelt.goals import bp, domains, presenting, scores
 from wattelt.goals.access import language
 from wattelt.goals.forms import STATUS_LABELS
-from wattelt.models import Measurement, Resident, Role
-from wattelt.policy import Action, can
+from wattelt.models import Measurement, Resident
+from wattelt.policy import may_change_plan, uses_easy_language, works_with_residents
 
 
 @bp.app_template_global()
@@ -22,17 +22,12 @@ def plan_links(measurement: Measurement, resident: Resident) -> dict:
     work on this", scoring the goals at a follow-up, and the plan. The summary's view has
     already checked (and logged) that the user may see this resident."""
     session = db.session()
-    role = current_user.role
-    if role in (Role.RESIDENT.value, Role.NETWORK.value):
+    if uses_easy_language(current_user):
         return {"own": True}
-    if role not in (Role.COACH.value, Role.MANAGER.value):
+    if not works_with_residents(current_user):
         return {}
     links = {"plan": True}
-    if (
-        role == Role.COACH.value
-        and measurement.status == "completed"
-        and can(session, current_user, Action.CHANGE, resident)
-    ):
+    if measurement.status == "completed" and may_change_plan(session, current_user, resident):
         links["make"] = True
         links["score"] = scores.is_follow_up(session, measurement) and bool(
             scores.goals_to_score(session, measurement)

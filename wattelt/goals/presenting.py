@@ -12,6 +12,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
+from wattelt import policy
 from wattelt.goals import domains, plan, scores, services
 from wattelt.goals.domains import DomainLabel
 from wattelt.main.services import helpers_of
@@ -24,7 +25,6 @@ from wattelt.models import (
     Organisation,
     Plan,
     Resident,
-    Role,
     Step,
     User,
 )
@@ -94,13 +94,7 @@ class _Names:
 
 
 def _reader_member_id(db: Session, resident: Resident, reader: User) -> int | None:
-    if reader.role != Role.NETWORK.value:
-        return None
-    return db.exec(
-        select(NetworkMember.id).where(
-            NetworkMember.user_id == reader.id, NetworkMember.resident_id == resident.id
-        )
-    ).first()
+    return policy.network_member_id(db, reader, resident)
 
 
 #: Whose words a plan is shown in: a professional's, the resident's own, their network
@@ -109,11 +103,7 @@ VOICES = ("professional", "resident", "network", "paper")
 
 
 def voice_of(reader: User) -> str:
-    if reader.role == Role.RESIDENT.value:
-        return "resident"
-    if reader.role == Role.NETWORK.value:
-        return "network"
-    return "professional"
+    return policy.plan_voice(reader)
 
 
 def _who(step: Step, names: _Names, voice: str, reader_member: int | None, resident) -> str:
@@ -150,7 +140,7 @@ def _who(step: Step, names: _Names, voice: str, reader_member: int | None, resid
 
 def _mine(step: Step, reader: User, reader_member: int | None) -> bool:
     if step.helper == "resident":
-        return reader.role == Role.RESIDENT.value
+        return policy.is_resident(reader)
     return (
         step.helper == "network"
         and reader_member is not None

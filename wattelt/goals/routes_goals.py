@@ -23,7 +23,7 @@ from wattelt.goals.access import (
 )
 from wattelt.goals.forms import GoalEditForm, GoalForm, StepDoneForm, StepForm, StepVersionForm
 from wattelt.models import Goal, Measurement, Role, User
-from wattelt.policy import Action, log_denied, require_role
+from wattelt.policy import log_denied, may_change_plan, require_role
 from wattelt.residents.forms import RELATION_LABELS
 
 
@@ -51,7 +51,7 @@ def from_measurement(measurement_id: int):
     if measurement is None:
         log_denied(current_user, None, "goals from measurement")
         abort(404)
-    resident = plan_resident(measurement.resident_id, Action.CHANGE, "goals from measurement")
+    resident = plan_resident(measurement.resident_id, may_change_plan, "goals from measurement")
     if measurement.status != "completed":
         flash(_("Finish the measurement first. Then you can make goals from it."), "error")
         return redirect(url_for("measurements.summary", measurement_id=measurement.id))
@@ -61,7 +61,7 @@ def from_measurement(measurement_id: int):
 @bp.route("/residents/<id:resident_id>/plan/goals/new", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def new_goal(resident_id: int):
-    resident = plan_resident(resident_id, Action.CHANGE, "goal add")
+    resident = plan_resident(resident_id, may_change_plan, "goal add")
     return _new_goal(resident, None)
 
 
@@ -120,7 +120,7 @@ def _new_goal(resident, measurement: Measurement | None):
 @bp.route("/residents/<id:resident_id>/plan/goals/<id:goal_id>", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def edit_goal(resident_id: int, goal_id: int):
-    resident = plan_resident(resident_id, Action.CHANGE, "goal change")
+    resident = plan_resident(resident_id, may_change_plan, "goal change")
     goal = goal_or_404(resident, goal_id, "goal change")
     session = db.session()
     lang = language()
@@ -214,7 +214,7 @@ def _not_in_plan() -> str:
 @bp.route("/residents/<id:resident_id>/plan/goals/<id:goal_id>/steps/new", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def new_step(resident_id: int, goal_id: int):
-    resident = plan_resident(resident_id, Action.CHANGE, "step add")
+    resident = plan_resident(resident_id, may_change_plan, "step add")
     goal = goal_or_404(resident, goal_id, "step add")
     session = db.session()
     form = StepForm()
@@ -260,7 +260,7 @@ def new_step(resident_id: int, goal_id: int):
 )
 @require_role(Role.COACH)
 def edit_step(resident_id: int, goal_id: int, step_id: int):
-    resident = plan_resident(resident_id, Action.CHANGE, "step change")
+    resident = plan_resident(resident_id, may_change_plan, "step change")
     goal = goal_or_404(resident, goal_id, "step change")
     step = step_or_404(resident, goal, step_id, "step change")
     session = db.session()
@@ -322,7 +322,7 @@ def edit_step(resident_id: int, goal_id: int, step_id: int):
 )
 @require_role(Role.COACH)
 def step_done(resident_id: int, goal_id: int, step_id: int):
-    resident = plan_resident(resident_id, Action.CHANGE, "step done")
+    resident = plan_resident(resident_id, may_change_plan, "step done")
     goal = goal_or_404(resident, goal_id, "step done")
     step = step_or_404(resident, goal, step_id, "step done")
     tick(resident, step)
@@ -363,7 +363,7 @@ def tick(resident, step) -> None:
 )
 @require_role(Role.COACH)
 def remove_step(resident_id: int, goal_id: int, step_id: int):
-    resident = plan_resident(resident_id, Action.CHANGE, "step remove")
+    resident = plan_resident(resident_id, may_change_plan, "step remove")
     goal = goal_or_404(resident, goal_id, "step remove")
     step = step_or_404(resident, goal, step_id, "step remove")
     form = StepVersionForm()

@@ -15,12 +15,20 @@ from wattelt.goals.access import language
 from wattelt.goals.routes_goals import tick
 from wattelt.goals.routes_plan import render_sheet
 from wattelt.models import Goal, NetworkMember, Resident, Role, Step
-from wattelt.policy import Action, can, log_access, log_denied, require_role, resident_or_404
+from wattelt.policy import (
+    Action,
+    is_resident,
+    log_access,
+    log_denied,
+    may_tick_step,
+    require_role,
+    resident_or_404,
+)
 
 
 def _own_resident_id() -> int | None:
     session = db.session()
-    if current_user.role == Role.RESIDENT.value:
+    if is_resident(current_user):
         return session.exec(
             select(Resident.id).where(Resident.account_id == current_user.id)
         ).first()
@@ -64,29 +72,9 @@ def my_step_done(step_id: int):
     step = session.get(Step, step_id)
     goal = session.get(Goal, step.goal_id) if step else None
     resident = session.get(Resident, goal.resident_id) if goal else None
-    if (
-        resident is None
-        or step.removed_at is not None
-        or not can(session, current_user, Action.VIEW, resident)
-        or not _is_own_step(step, resident)
-    ):
+    if resident is None or not may_tick_step(session, current_user, step, resident):
         log_denied(current_user, resident.id if resident else None, what)
         abort(404)
     log_access(current_user, resident.id, "change", what)
     tick(resident, step)
     return redirect(url_for("goals.my_plan") + f"#step-{step.id}"), 303
-
-
-def _is_own_step(step: Step, resident: Resident) -> bool:
-    if current_user.role == Role.RESIDENT.value:
-        return step.helper == "resident" and resident.account_id == current_user.id
-    member = (
-        db.session()
-        .exec(
-            select(NetworkMember.id).where(
-                NetworkMember.user_id == current_user.id, NetworkMember.resident_id == resident.id
-            )
-        )
-        .first()
-    )
-    return step.helper == "network" and member is not None and step.network_member_id == member

@@ -13,7 +13,7 @@ from wattelt.goals import bp, domains, history, plan, presenting, scores
 from wattelt.goals.access import language, plan_resident, refused, version_of
 from wattelt.goals.forms import AppointmentForm
 from wattelt.models import Role
-from wattelt.policy import Action, can, require_role
+from wattelt.policy import Action, may_change_case_director, may_change_plan, require_role
 from wattelt.residents import services as residents
 from wattelt.residents.forms import CaseDirectorForm
 
@@ -52,12 +52,8 @@ def _wanted_without_goal(session, resident, latest) -> list[str]:
 def render_plan(resident, director_form=None, status: int = 200):
     session = db.session()
     lang = language()
-    may_change = current_user.role == Role.COACH.value and can(
-        session, current_user, Action.CHANGE, resident
-    )
-    may_manage = current_user.role == Role.COACH.value and can(
-        session, current_user, Action.MANAGE, resident
-    )
+    may_change = may_change_plan(session, current_user, resident)
+    may_manage = may_change_case_director(session, current_user, resident)
     measurements = scores.completed_measurements(session, resident.id)
     latest = measurements[-1] if measurements else None
     wanted = _wanted_without_goal(session, resident, latest) if may_change and latest else []
@@ -117,7 +113,7 @@ def plan_print(resident_id: int):
 @bp.route("/residents/<id:resident_id>/plan/appointment", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def appointment(resident_id: int):
-    resident = plan_resident(resident_id, Action.CHANGE, "plan appointment")
+    resident = plan_resident(resident_id, may_change_plan, "plan appointment")
     session = db.session()
     current = plan.plan_of(session, resident)
     form = AppointmentForm()
@@ -163,7 +159,7 @@ def appointment(resident_id: int):
 @bp.route("/residents/<id:resident_id>/plan/case-director", methods=["POST"])
 @require_role(Role.COACH)
 def case_director(resident_id: int):
-    resident = plan_resident(resident_id, Action.MANAGE, "plan case director")
+    resident = plan_resident(resident_id, may_change_case_director, "plan case director")
     form = _director_form(resident, CaseDirectorForm())
     if not form.validate_on_submit():
         refused(resident, "plan case director")

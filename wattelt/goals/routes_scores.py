@@ -14,7 +14,7 @@ from wattelt.goals import bp, domains, scores, services
 from wattelt.goals.access import language, plan_resident, refused, version_of
 from wattelt.goals.forms import scores_form
 from wattelt.models import Answer, Goal, Measurement, Role, User
-from wattelt.policy import Action, log_denied, require_role
+from wattelt.policy import log_denied, may_change_plan, require_role
 
 WHAT = "goal scores"
 
@@ -76,7 +76,7 @@ def score_goals(measurement_id: int):
     if measurement is None:
         log_denied(current_user, None, WHAT)
         abort(404)
-    resident = plan_resident(measurement.resident_id, Action.CHANGE, WHAT)
+    resident = plan_resident(measurement.resident_id, may_change_plan, WHAT)
     previous = scores.previous_measurement(session, measurement)
     if previous is None:
         flash(

@@ -7,9 +7,16 @@ from wattelt import db
 from wattelt.forms import EmptyForm
 from wattelt.main import bp, services
 from wattelt.measurements import services as measurements
-from wattelt.models import NetworkMember, Resident, Role
 from wattelt.notices import services as notices
-from wattelt.policy import Action, resident_or_404
+from wattelt.models import NetworkMember, Resident
+from wattelt.policy import (
+    Action,
+    is_network_member,
+    is_resident,
+    may_see_dashboard,
+    resident_or_404,
+    works_with_residents,
+)
 from wattelt.rounds import caseload
 from wattelt.security import safe_next
 
@@ -18,9 +25,8 @@ from wattelt.security import safe_next
 def home():
     if not current_user.is_authenticated:
         return render_template("main/welcome.html")
-    role = current_user.role_enum
     session_ = db.session()
-    if role is Role.RESIDENT:
+    if is_resident(current_user):
         resident = session_.exec(
             select(Resident).where(Resident.account_id == current_user.id)
         ).first()
@@ -48,7 +54,7 @@ def home():
             draft=None,
             finished=[],
         )
-    if role is Role.NETWORK:
+    if is_network_member(current_user):
         member = session_.exec(
             select(NetworkMember).where(NetworkMember.user_id == current_user.id)
         ).first()
@@ -68,7 +74,7 @@ def home():
             helpers=helpers,
             draft=draft,
         )
-    if role in (Role.COACH, Role.MANAGER):
+    if works_with_residents(current_user):
         overdue, due = caseload.due_counts(session_, current_user)
         return render_template(
             "main/home_professional.html",
@@ -76,7 +82,7 @@ def home():
             overdue=overdue,
             due=due,
         )
-    if role is Role.POLICYMAKER:
+    if may_see_dashboard(current_user):
         return render_template(
             "main/home_policymaker.html", **services.chain_summary(session_, current_user)
         )

@@ -1,7 +1,7 @@
 """Measurement views: start, one screen per question, summary, complete, correct.
 
 Every view reaches its resident through the policy layer; the perspective a user may fill in
-comes from ``services.perspectives_for``."""
+and what they may do with it come from the capabilities in ``wattelt.policy``."""
 
 from __future__ import annotations
 
@@ -22,7 +22,21 @@ from wattelt.measurements.forms import (
 )
 from wattelt.measurements.presenting import answer_choices, answer_from_key, key_of, summary_rows
 from wattelt.models import PERSPECTIVES, Measurement, Role
-from wattelt.policy import Action, log_denied, require_role, resident_or_404
+from wattelt.policy import (
+    Action,
+    log_denied,
+    may_complete_round,
+    may_correct_answer,
+    may_fill_in,
+    may_start_round,
+    may_stop_round,
+    needed_to_open_measurement,
+    perspectives_to_fill,
+    require_role,
+    resident_or_404,
+    sees_corrections,
+    shown_perspectives,
+)
 from wattelt.questionnaires.loader import registry
 from wattelt.rounds.previous import previous_answers
 
@@ -38,7 +52,7 @@ def _load(measurement_id: int, what: str, action: Action | None = None):
         log_denied(current_user, None, what)
         abort(404)
     if action is None:
-        action = Action.VIEW if current_user.role in ("network", "manager") else Action.CHANGE
+        action = needed_to_open_measurement(current_user)
     resident = resident_or_404(current_user, measurement.resident_id, action, what)
     return measurement, resident
 
@@ -46,7 +60,7 @@ def _load(measurement_id: int, what: str, action: Action | None = None):
 @bp.route("/residents/<id:resident_id>/measurements/new", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def start(resident_id: int):
-    resident = resident_or_404(current_user, resident_id, Action.CHANGE, "measurement start")
+    resident = resident_or_404(current_user, resident_id, may_start_round, "measurement start")
     draft = services.open_draft(db.session(), resident)
     form = StartForm()
     questionnaires = registry().latest_all()
@@ -135,9 +149,7 @@ def resume(measurement_id: int, perspective: str):
 
 def _step_context(measurement, resident, perspective: str, step: int):
     screens = services.items(measurement)
-    if perspective not in services.perspectives_for(
-        db.session(), current_user, measurement, resident
-    ):
+    if not may_fill_in(db.session(), current_user, measurement, resident, perspective):
         abort(403)
     if not 1 <= step <= len(screens):
         abort(404)
@@ -297,9 +309,9 @@ def summary(measurement_id: int):
     session = db.session()
     questionnaire = services.questionnaire_of(measurement)
     language = _language()
-    mine = services.perspectives_for(session, current_user, measurement, resident)
+    mine = perspectives_to_fill(session, current_user, measurement, resident)
     # A network member sees their own view only; the others see all three side by side.
-    shown = ["network"] if current_user.role == Role.NETWORK.value else list(PERSPECTIVES)
+    shown = shown_perspectives(current_user, PERSPECTIVES)
     rows = summary_rows(
         questionnaire,
         services.items(measurement),
@@ -311,14 +323,6 @@ def summary(measurement_id: int):
         request.args.get("perspective")
         if request.args.get("perspective") in mine
         else (mine[0] if mine else None)
-    )
-    may_complete = (
-        measurement.status == "draft"
-        and current_user.role in (Role.COACH.value, Role.RESIDENT.value)
-        and bool(mine)
-    )
-    may_stop = (
-        measurement.status == "draft" and current_user.role == Role.COACH.value and bool(mine)
     )
     # Last time beside this time: the previous round, from the first perspective shown.
     previous, previous_words = previous_answers(session, measurement, shown[0], language)
@@ -334,13 +338,14 @@ def summary(measurement_id: int):
         shown=[p for p in shown if any(row["answers"].get(p) for row in rows) or p == "resident"],
         mine=mine,
         perspective=perspective,
-        may_complete=may_complete,
-        may_stop=may_stop,
+        may_complete=measurement.status == "draft"
+        and may_complete_round(session, current_user, measurement, resident),
+        may_stop=measurement.status == "draft"
+        and may_stop_round(session, current_user, measurement, resident),
         may_correct=measurement.status == "completed"
-        and current_user.role == Role.COACH.value
-        and bool(mine),
+        and may_correct_answer(session, current_user, measurement, resident),
         corrections=services.corrections(session, measurement)
-        if current_user.role_enum.is_professional
+        if sees_corrections(current_user)
         else [],
         action_form=EmptyForm(),
         present_labels=PRESENT_LABELS,
@@ -355,10 +360,7 @@ def complete(measurement_id: int):
     measurement, resident = _load(measurement_id, "measurement complete")
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if current_user.role not in (
-        Role.COACH.value,
-        Role.RESIDENT.value,
-    ) or not services.perspectives_for(db.session(), current_user, measurement, resident):
+    if not may_complete_round(db.session(), current_user, measurement, resident):
         abort(403)
     if services.complete(db.session(), measurement, current_user):
         flash(_("Well done! The measurement is finished and saved."), "success")
@@ -370,9 +372,11 @@ def complete(measurement_id: int):
 @bp.route("/measurements/<id:measurement_id>/stop", methods=["POST"])
 @require_role(Role.COACH)
 def stop(measurement_id: int):
-    measurement, _resident = _load(measurement_id, "measurement stop", Action.CHANGE)
+    measurement, resident = _load(measurement_id, "measurement stop", Action.CHANGE)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if not may_stop_round(db.session(), current_user, measurement, resident):
+        abort(403)
     if services.stop(db.session(), measurement, current_user):
         flash(
             _("The measurement is stopped. Its answers are kept, but it does not count."),
@@ -392,6 +396,8 @@ def correct(measurement_id: int, perspective: str, item_key: str):
     if measurement.status != "completed" or perspective not in PERSPECTIVES:
         abort(404)
     session = db.session()
+    if not may_correct_answer(session, current_user, measurement, resident):
+        abort(403)
     item = next((i for i in services.items(measurement) if i.key == item_key), None)
     answer = services.answers(session, measurement, perspective).get(item_key)
     if item is None or answer is None:

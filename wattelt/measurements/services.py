@@ -14,14 +14,12 @@ from wattelt.models import (
     Answer,
     AnswerCorrection,
     Measurement,
-    NetworkMember,
     Resident,
-    Role,
     User,
     utcnow,
 )
 from wattelt.outcomes import summary as outcome_summary
-from wattelt.policy import Action, can
+from wattelt.policy import perspectives_to_fill
 from wattelt.questionnaires.loader import registry
 
 PRESENT = ("alone", "coach", "network", "coach_network")
@@ -108,26 +106,9 @@ def start(
 def perspectives_for(
     db: Session, user: User, measurement: Measurement, resident: Resident
 ) -> list[str]:
-    """Which perspectives ``user`` may fill in for this measurement, the resident's first."""
-    role = user.role_enum
-    if role is Role.RESIDENT:
-        return ["resident"] if resident.account_id == user.id else []
-    if role is Role.NETWORK:
-        member = db.exec(
-            select(NetworkMember.id).where(
-                NetworkMember.user_id == user.id, NetworkMember.resident_id == resident.id
-            )
-        ).first()
-        return ["network"] if member is not None else []
-    if role is Role.COACH and can(db, user, Action.CHANGE, resident):
-        # Together on one device the coach taps what the resident (and a network member who is
-        # there) says; on the resident's own device only the resident answers for themself.
-        if measurement.mode != "together":
-            return ["coach"]
-        if measurement.present in ("network", "coach_network"):
-            return ["resident", "coach", "network"]
-        return ["resident", "coach"]
-    return []
+    """Which perspectives ``user`` may fill in for this measurement (decided by the policy
+    layer, :func:`wattelt.policy.perspectives_to_fill`)."""
+    return perspectives_to_fill(db, user, measurement, resident)
 
 
 def answers(db: Session, measurement: Measurement, perspective: str | None = None) -> dict:

@@ -13,12 +13,11 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from wattelt.models import Chain, District, Organisation, Role, User
+from wattelt.models import Chain, District, Organisation, User
 from wattelt.outcomes.atoms import Scope
 from wattelt.outcomes.dimensions import Options
+from wattelt.policy import may_see_dashboard, reads_as_organisation
 from wattelt.questionnaires.loader import registry
-
-VIEWER_ROLES = (Role.POLICYMAKER.value, Role.MANAGER.value)
 
 
 class NoScope(Exception):
@@ -33,7 +32,7 @@ class View:
 
 def view_for(db: Session, user: User, language: str = "nl") -> View:
     """The scope and the filter options of a policymaker or manager; raises NoScope otherwise."""
-    if user.role not in VIEWER_ROLES or user.organisation_id is None:
+    if not may_see_dashboard(user) or user.organisation_id is None:
         raise NoScope
     own = db.get(Organisation, user.organisation_id)
     if own is None:
@@ -55,7 +54,7 @@ def view_for(db: Session, user: User, language: str = "nl") -> View:
         chain_id=chain.id if chain else None,
         name=chain.name if chain else own.name,
     )
-    manager = user.role == Role.MANAGER.value
+    manager = reads_as_organisation(user)
     shown = [own] if manager else members
     districts = db.exec(select(District).order_by(District.municipality, District.name)).all()
     questionnaires = {

@@ -10,8 +10,8 @@ from sqlalchemy import case, func, or_
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
-from wattelt.models import AccessLog, Organisation, Resident, Role, User
-from wattelt.policy import write_pending_log
+from wattelt.models import AccessLog, Organisation, Resident, User
+from wattelt.policy import sees_whole_access_log, write_pending_log
 
 
 @dataclass
@@ -38,7 +38,7 @@ def review_query(reviewer: User, wanted: LogFilter) -> Select:
         .join(Organisation, col(Organisation.id) == AccessLog.organisation_id, isouter=True)
         .order_by(col(AccessLog.at).desc(), col(AccessLog.id).desc())
     )
-    if reviewer.role_enum is not Role.ADMIN:
+    if not sees_whole_access_log(reviewer):
         query = query.where(Resident.case_director_id == reviewer.id)
     if wanted.resident_id is not None:
         query = query.where(AccessLog.resident_id == wanted.resident_id)

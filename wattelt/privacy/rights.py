@@ -16,11 +16,10 @@ from wattelt.models import (
     Invitation,
     Measurement,
     Resident,
-    Role,
     User,
     utcnow,
 )
-from wattelt.policy import is_responsible, log_access, write_pending_log
+from wattelt.policy import log_access, may_decide_erasure, sees_all_erasures, write_pending_log
 from wattelt.privacy.registry import areas
 
 EXPORT_FORMAT = "wattelt-export"
@@ -115,19 +114,8 @@ def people_behind(db: Session, account_id: int | None) -> set[int]:
 
 
 def may_decide(db: Session, user: User, request: ErasureRequest, resident: Resident) -> bool:
-    """A second authorised person: an admin, the case director, a coach or manager of the
-    resident's own organisation; never the person who asked, nor anyone who made a login link
-    for the account that asked (the two-person rule counts people, not accounts)."""
-    if not user.active or user.id in people_behind(db, request.requested_by_id):
-        return False
-    role = user.role_enum
-    if role is Role.ADMIN:
-        return True
-    if role is Role.MANAGER:
-        from wattelt.consent.services import own_organisation_ids
-
-        return user.organisation_id in own_organisation_ids(db, resident)
-    return is_responsible(db, user, resident)
+    """Decided by the policy layer: :func:`wattelt.policy.may_decide_erasure`."""
+    return may_decide_erasure(db, user, request, resident)
 
 
 def decide(
@@ -179,7 +167,7 @@ def erasure_requests(db: Session, user: User, status: str = "pending") -> list[t
     return [
         (request, resident)
         for request, resident in rows
-        if user.role_enum is Role.ADMIN
+        if sees_all_erasures(user)
         or request.requested_by_id == user.id
         or may_decide(db, user, request, resident)
     ]
@@ -211,7 +199,7 @@ def inactive_residents(db: Session, months: int, user: User | None = None) -> li
             col(ErasureRequest.status).in_(("pending", "approved")),
         ),
     )
-    if user is not None and user.role_enum is not Role.ADMIN:
+    if user is not None and not sees_all_erasures(user):
         query = query.where(Resident.case_director_id == user.id)
     return list(db.exec(query.order_by(col(Resident.created_at))).all())
 

@@ -14,14 +14,9 @@ from wattelt import db
 from wattelt.consent import services
 from wattelt.forms import version_of
 from wattelt.models import Resident, Role
-from wattelt.policy import Action, is_responsible, log_access, require_role, resident_or_404
+from wattelt.policy import Action, log_access, may_record_consent, require_role, resident_or_404
 from wattelt.privacy import bp
 from wattelt.privacy.forms import consent_form, field_name
-
-
-@bp.app_template_global("privacy_responsible")
-def _privacy_responsible(resident: Resident) -> bool:
-    return is_responsible(db.session(), current_user, resident)
 
 
 def own_resident() -> Resident:
@@ -119,7 +114,7 @@ def my_consent():
 @require_role(Role.COACH, Role.MANAGER)
 def resident_consent(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.VIEW, "consent")
-    editable = is_responsible(db.session(), current_user, resident)
+    editable = may_record_consent(db.session(), current_user, resident)
     return _consent_page(
         resident,
         easy=False,

@@ -10,7 +10,14 @@ from flask_login import current_user
 from wattelt import db
 from wattelt.models import Resident, Role
 from wattelt.notices import services as notices
-from wattelt.policy import Action, log_access, require_role, resident_or_404, write_pending_log
+from wattelt.policy import (
+    Action,
+    log_access,
+    may_see_resident_log,
+    require_role,
+    resident_or_404,
+    write_pending_log,
+)
 from wattelt.privacy import access, bp
 from wattelt.privacy.forms import ACTION_LABELS, AccessLogFilterForm
 from wattelt.privacy.routes_consent import own_resident
@@ -72,7 +79,7 @@ def access_log():
 @require_role(Role.COACH)
 def resident_access_log(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.VIEW, "access log")
-    if resident.case_director_id != current_user.id:
+    if not may_see_resident_log(db.session(), current_user, resident):
         abort(403)
     return _review(resident)
 

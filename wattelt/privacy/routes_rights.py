@@ -2,7 +2,7 @@
 
 Export: the resident in their own account, or the case director / a coach of the resident's own
 organisation on their behalf; readable (prints well) and JSON. Erasure: asked by one person,
-approved by another (see ``rights.may_decide``). Retention: residents without activity for
+approved by another (see ``policy.may_decide_erasure``). Retention: residents without activity for
 ``WATTELT_RETENTION_MONTHS`` are listed and can be flagged for erasure."""
 
 from __future__ import annotations
@@ -18,9 +18,11 @@ from wattelt.forms import EmptyForm
 from wattelt.models import ErasureRequest, Resident, Role, User
 from wattelt.policy import (
     Action,
-    is_responsible,
     log_access,
     log_denied,
+    may_ask_erasure,
+    may_decide_erasure,
+    may_export,
     require_role,
     resident_or_404,
 )
@@ -35,9 +37,10 @@ from wattelt.privacy.presenting import readable
 from wattelt.privacy.routes_consent import own_resident
 
 
-def _responsible_or_403(resident_id: int, what: str) -> Resident:
+def _allowed_or_403(resident_id: int, capability, what: str) -> Resident:
+    """The resident if ``capability`` allows it; 404 when the user may not even see them."""
     resident = resident_or_404(current_user, resident_id, Action.VIEW, what)
-    if not is_responsible(db.session(), current_user, resident):
+    if not capability(db.session(), current_user, resident):
         abort(403)
     return resident
 
@@ -97,6 +100,8 @@ def my_export_json():
 @require_role(Role.RESIDENT)
 def my_erasure():
     resident = resident_or_404(current_user, own_resident().id, Action.CHANGE, "own erasure")
+    if not may_ask_erasure(db.session(), current_user, resident):
+        abort(403)
     form = MyErasureForm()
     if form.validate_on_submit():
         rights.request_erasure(db.session(), resident, current_user, "resident_asked")
@@ -115,7 +120,7 @@ def my_erasure():
 @bp.route("/residents/<id:resident_id>/export")
 @require_role(Role.COACH)
 def resident_export(resident_id: int):
-    resident = _responsible_or_403(resident_id, "export")
+    resident = _allowed_or_403(resident_id, may_export, "export")
     return _export_html(
         resident, False, url_for("privacy.resident_export_json", resident_id=resident.id)
     )
@@ -124,13 +129,13 @@ def resident_export(resident_id: int):
 @bp.route("/residents/<id:resident_id>/export.json")
 @require_role(Role.COACH)
 def resident_export_json(resident_id: int):
-    return _export_json(_responsible_or_403(resident_id, "export"))
+    return _export_json(_allowed_or_403(resident_id, may_export, "export"))
 
 
 @bp.route("/residents/<id:resident_id>/erasure", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def request_erasure(resident_id: int):
-    resident = _responsible_or_403(resident_id, "erasure request")
+    resident = _allowed_or_403(resident_id, may_ask_erasure, "erasure request")
     session = db.session()
     form = ErasureRequestForm()
     if form.validate_on_submit():
@@ -154,9 +159,19 @@ def request_erasure(resident_id: int):
 @bp.route("/privacy/erasures")
 @require_role(Role.ADMIN, Role.COACH, Role.MANAGER)
 def erasures():
-    rows = rights.erasure_requests(db.session(), current_user)
+    session = db.session()
+    rows = rights.erasure_requests(session, current_user)
     log_access(current_user, [resident.id for _erasure, resident in rows], "view", "erasure list")
-    return render_template("privacy/erasures.html", rows=rows, reasons=ERASURE_REASON_LABELS)
+    # "Decide" only where this person may; the others (who asked, or made the asker's login
+    # link) may look.
+    decidable = {
+        erasure.id
+        for erasure, resident in rows
+        if may_decide_erasure(session, current_user, erasure, resident)
+    }
+    return render_template(
+        "privacy/erasures.html", rows=rows, reasons=ERASURE_REASON_LABELS, decidable=decidable
+    )
 
 
 @bp.route("/privacy/erasures/<id:request_id>", methods=["GET", "POST"])
@@ -167,7 +182,7 @@ def decide_erasure(request_id: int):
     resident = session.get(Resident, erasure.resident_id) if erasure else None
     if erasure is None or resident is None or erasure.status != "pending":
         abort(404)
-    allowed = rights.may_decide(session, current_user, erasure, resident)
+    allowed = may_decide_erasure(session, current_user, erasure, resident)
     if not allowed and erasure.requested_by_id != current_user.id:
         log_denied(current_user, resident.id, "erasure decision")
         abort(404)

@@ -15,12 +15,18 @@ from wattelt.models import District, Involvement, NetworkMember, Resident, Role,
 from wattelt.notices import services as notices
 from wattelt.policy import (
     Action,
-    can,
     known_residents,
     log_access,
+    may_add_resident,
+    may_change_case_director,
+    may_change_involvement,
+    may_change_network,
+    may_edit_details,
+    may_invite,
     require_role,
     resident_or_404,
     visible_residents,
+    with_resident,
 )
 from wattelt.residents import bp, services
 from wattelt.residents.forms import (
@@ -81,8 +87,7 @@ def index():
         total=total,
         page=page,
         pages=max(1, -(-total // PAGE_SIZE)),
-        can_create=current_user.role == Role.COACH.value
-        and current_user.organisation_id is not None,
+        can_create=may_add_resident(current_user),
     )
 
 
@@ -112,13 +117,12 @@ def new():
 @require_role(Role.COACH, Role.MANAGER)
 def detail(resident_id: int):
     resident = resident_or_404(current_user, resident_id, Action.VIEW, "resident details")
-    session = db.session()
-    may_manage = can(session, current_user, Action.MANAGE, resident)
-    return render_template("residents/detail.html", **_detail_context(resident, may_manage))
+    return render_template("residents/detail.html", **_detail_context(resident))
 
 
-def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
+def _detail_context(resident: Resident, **forms) -> dict:
     session = db.session()
+    can_do = with_resident(session, current_user, resident)
     involvements = services.involvements(session, resident)
     active_orgs = [org.id for inv, org, _u in involvements if inv.ended_on is None]
     context = {
@@ -145,13 +149,13 @@ def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
                 )
             ).all()
         ),
-        "may_manage": may_manage,
+        "can_do": can_do,
         "notices": notices.for_viewer(session, current_user, resident, limit=10),
-        "may_measure": can(session, current_user, Action.CHANGE, resident),
+        "may_measure": can_do.start_round,
         "measurements": measurement_services.measurements_of(session, resident),
         "action_form": EmptyForm(),
     }
-    if may_manage:
+    if can_do.change_involvement:
         involvement_form = forms.get("involvement_form") or InvolvementForm(formdata=None)
         partners = services.partner_organisations(session, current_user)
         involvement_form.organisation_id.choices = choices(
@@ -164,6 +168,8 @@ def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
                 for u in services.coaches_of(session, [o.id for o in partners])
             ]
         )
+        context.update(involvement_form=involvement_form)
+    if can_do.change_case_director:
         director_form = forms.get("director_form") or CaseDirectorForm(formdata=None)
         director_form.user_id.choices = choices(
             (u.id, u.display_name) for u in services.case_director_candidates(session, resident)
@@ -171,18 +177,16 @@ def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
         director_form.version.data = resident.version
         if resident.case_director_id and not director_form.is_submitted():
             director_form.user_id.data = resident.case_director_id
-        context.update(
-            involvement_form=involvement_form,
-            director_form=director_form,
-            network_form=forms.get("network_form") or NetworkMemberForm(formdata=None),
-        )
+        context.update(director_form=director_form)
+    if can_do.change_network:
+        context.update(network_form=forms.get("network_form") or NetworkMemberForm(formdata=None))
     return context
 
 
 @bp.route("/<id:resident_id>/edit", methods=["GET", "POST"])
 @require_role(Role.COACH)
 def edit(resident_id: int):
-    resident = resident_or_404(current_user, resident_id, Action.MANAGE, "resident details edit")
+    resident = resident_or_404(current_user, resident_id, may_edit_details, "resident details edit")
     form = ResidentForm(obj=resident if request.method == "GET" else None)
     _district_choices(form)
     conflict = False
@@ -214,7 +218,7 @@ def edit(resident_id: int):
 @bp.route("/<id:resident_id>/involvements", methods=["POST"])
 @require_role(Role.COACH)
 def add_involvement(resident_id: int):
-    resident = resident_or_404(current_user, resident_id, Action.MANAGE, "involvement add")
+    resident = resident_or_404(current_user, resident_id, may_change_involvement, "involvement add")
     session = db.session()
     form = InvolvementForm()
     partners = services.partner_organisations(session, current_user)
@@ -236,14 +240,14 @@ def add_involvement(resident_id: int):
             flash(_("Organisation added."), "success")
             return redirect(url_for("residents.detail", resident_id=resident.id) + "#involvements")
     return render_template(
-        "residents/detail.html", **_detail_context(resident, True, involvement_form=form)
+        "residents/detail.html", **_detail_context(resident, involvement_form=form)
     ), 400
 
 
 @bp.route("/<id:resident_id>/involvements/<id:involvement_id>/end", methods=["POST"])
 @require_role(Role.COACH)
 def end_involvement(resident_id: int, involvement_id: int):
-    resident = resident_or_404(current_user, resident_id, Action.MANAGE, "involvement end")
+    resident = resident_or_404(current_user, resident_id, may_change_involvement, "involvement end")
     if not EmptyForm().validate_on_submit():
         abort(400)
     session = db.session()
@@ -260,7 +264,9 @@ def end_involvement(resident_id: int, involvement_id: int):
 @bp.route("/<id:resident_id>/case-director", methods=["POST"])
 @require_role(Role.COACH)
 def change_case_director(resident_id: int):
-    resident = resident_or_404(current_user, resident_id, Action.MANAGE, "case director change")
+    resident = resident_or_404(
+        current_user, resident_id, may_change_case_director, "case director change"
+    )
     session = db.session()
     form = CaseDirectorForm()
     form.user_id.choices = choices(
@@ -289,14 +295,14 @@ def change_case_director(resident_id: int):
         flash(_("Case director changed."), "success")
         return redirect(url_for("residents.detail", resident_id=resident.id))
     return render_template(
-        "residents/detail.html", **_detail_context(resident, True, director_form=form)
+        "residents/detail.html", **_detail_context(resident, director_form=form)
     ), 400
 
 
 @bp.route("/<id:resident_id>/network", methods=["POST"])
 @require_role(Role.COACH)
 def add_network_member(resident_id: int):
-    resident = resident_or_404(current_user, resident_id, Action.MANAGE, "network add")
+    resident = resident_or_404(current_user, resident_id, may_change_network, "network add")
     form = NetworkMemberForm()
     if form.validate_on_submit():
         services.add_network_member(
@@ -305,14 +311,14 @@ def add_network_member(resident_id: int):
         flash(_("Added to the network."), "success")
         return redirect(url_for("residents.detail", resident_id=resident.id) + "#network")
     return render_template(
-        "residents/detail.html", **_detail_context(resident, True, network_form=form)
+        "residents/detail.html", **_detail_context(resident, network_form=form)
     ), 400
 
 
 @bp.route("/<id:resident_id>/invite", methods=["POST"])
 @require_role(Role.COACH)
 def invite_resident(resident_id: int):
-    resident = resident_or_404(current_user, resident_id, Action.MANAGE, "resident invitation")
+    resident = resident_or_404(current_user, resident_id, may_invite, "resident invitation")
     if not EmptyForm().validate_on_submit():
         abort(400)
     session = db.session()
@@ -345,7 +351,7 @@ def _has_password(resident: Resident):
 @bp.route("/<id:resident_id>/network/<id:member_id>/invite", methods=["POST"])
 @require_role(Role.COACH)
 def invite_member(resident_id: int, member_id: int):
-    resident = resident_or_404(current_user, resident_id, Action.MANAGE, "network invitation")
+    resident = resident_or_404(current_user, resident_id, may_invite, "network invitation")
     if not EmptyForm().validate_on_submit():
         abort(400)
     session = db.session()

@@ -20,6 +20,7 @@ from wattelt.models import (
     User,
 )
 from wattelt.notices import services as notices
+from wattelt.policy import coach_accounts
 
 # No 0/O, 1/I/L: codes are read aloud and typed over from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -132,7 +133,7 @@ def coaches_of(db: Session, organisation_ids: list[int]) -> list[User]:
             select(User)
             .where(
                 col(User.organisation_id).in_(organisation_ids),
-                User.role == Role.COACH.value,
+                coach_accounts(),
                 User.active,
             )
             .order_by(User.display_name)

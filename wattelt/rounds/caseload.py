@@ -17,9 +17,9 @@ from sqlalchemy import func, or_
 from sqlalchemy.sql import Select
 from sqlmodel import Session, select
 
-from wattelt.models import Organisation, Role, User
+from wattelt.models import Organisation, User
 from wattelt.models.organisation import DEFAULT_FOLLOW_UP_MONTHS
-from wattelt.policy import visible_residents
+from wattelt.policy import coach_accounts, directs_cases, visible_residents
 from wattelt.questionnaires.loader import Registry
 from wattelt.rounds import aggregates
 from wattelt.rounds.due import DUE_SOON_DAYS, due_status, next_due, rounds_before
@@ -203,7 +203,7 @@ def due_counts(db: Session, user: User, today: date | None = None) -> tuple[int,
     months = interval_of(db, user.organisation_id)
     visible = visible_residents(user).subquery("visible")
     q = aggregates.due_query(visible, user.organisation_id).subquery("due")
-    mine = user.role_enum is Role.COACH
+    mine = directs_cases(user)
     counts = {}
     for due in ("overdue", "due"):
         query = _filtered(select(*q.c), q, user, Filters(mine=mine, due=due), months, today)
@@ -218,7 +218,7 @@ def coaches(db: Session, organisation_id: int | None) -> list[User]:
     return list(
         db.exec(
             select(User)
-            .where(User.organisation_id == organisation_id, User.role == Role.COACH.value)
+            .where(User.organisation_id == organisation_id, coach_accounts())
             .order_by(func.lower(User.display_name))
         ).all()
     )

@@ -15,7 +15,17 @@ from sqlmodel import select
 from wattelt import db
 from wattelt.forms import choices
 from wattelt.models import Organisation, Resident, Role
-from wattelt.policy import Action, can, log_access, log_denied, require_role, resident_or_404
+from wattelt.policy import (
+    Action,
+    is_resident,
+    log_access,
+    log_denied,
+    may_start_round,
+    reads_as_organisation,
+    require_role,
+    resident_or_404,
+    works_with_residents,
+)
 from wattelt.questionnaires.loader import registry
 from wattelt.rounds import bp, report
 from wattelt.rounds import caseload as caseloads
@@ -36,7 +46,7 @@ def _refuse(resident_id: int | None, what: str):
 @bp.route("/residents/<id:resident_id>/report")
 @login_required
 def resident_report(resident_id: int):
-    if current_user.role not in (Role.COACH.value, Role.MANAGER.value):
+    if not works_with_residents(current_user):
         _refuse(resident_id, "report")
     resident = resident_or_404(current_user, resident_id, Action.VIEW, "report")
     return _report_page(resident, own=False)
@@ -45,7 +55,7 @@ def resident_report(resident_id: int):
 @bp.route("/mijn-resultaten")
 @login_required
 def my_report():
-    if current_user.role != Role.RESIDENT.value:
+    if not is_resident(current_user):
         _refuse(None, "own report")
     resident = (
         db.session().exec(select(Resident).where(Resident.account_id == current_user.id)).first()
@@ -67,9 +77,7 @@ def _report_page(resident: Resident, own: bool):
         resident=resident,
         own=own,
         print_view=print_view,
-        may_measure=not own
-        and current_user.role == Role.COACH.value
-        and can(db.session(), current_user, Action.CHANGE, resident),
+        may_measure=not own and may_start_round(db.session(), current_user, resident),
         self_url=url_for(request.endpoint, **(request.view_args or {})),  # type: ignore[arg-type]
         **context,
     )
@@ -79,7 +87,7 @@ def _report_page(resident: Resident, own: bool):
 @require_role(Role.COACH, Role.MANAGER)
 def caseload():
     session = db.session()
-    manager = current_user.role == Role.MANAGER.value
+    manager = reads_as_organisation(current_user)
     form = CaseloadFilterForm(request.args)
     coaches = caseloads.coaches(session, current_user.organisation_id) if manager else []
     form.coach.choices = choices(
