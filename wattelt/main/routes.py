@@ -7,8 +7,8 @@ from wattelt import db
 from wattelt.forms import EmptyForm
 from wattelt.main import bp, services
 from wattelt.measurements import services as measurements
-from wattelt.notices import services as notices
 from wattelt.models import NetworkMember, Resident
+from wattelt.notices import services as notices
 from wattelt.policy import (
     Action,
     is_network_member,
