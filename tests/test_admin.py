@@ -78,6 +78,7 @@ def _all_urls(chain, organisation, district, user) -> list[tuple[str, str]]:
         ("POST", f"/admin/users/{user.id}"),
         ("POST", "/admin/users/new"),
         ("POST", f"/admin/users/{user.id}/deactivate"),
+        ("POST", f"/admin/users/{user.id}/activate"),
         ("POST", f"/admin/users/{user.id}/reactivate"),
         ("POST", f"/admin/users/{user.id}/invite"),
         ("POST", f"/admin/users/{user.id}/two-factor/reset"),

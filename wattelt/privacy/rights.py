@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import exists, update
 from sqlmodel import Session, col, select
 
+from wattelt.auth.activation import people_behind
 from wattelt.models import (
     AccessLog,
     ErasureRequest,
-    Invitation,
     Measurement,
     Resident,
     Role,
@@ -101,23 +101,11 @@ def request_erasure(
     return request
 
 
-def people_behind(db: Session, account_id: int | None) -> set[int]:
-    """Everyone who made a login link for the account ``account_id``: whoever opened such a link
-    could have acted as that account, so they count as the same person."""
-    if account_id is None:
-        return set()
-    made = db.exec(
-        select(Invitation.created_by_id).where(
-            Invitation.user_id == account_id, col(Invitation.created_by_id).is_not(None)
-        )
-    ).all()
-    return {account_id, *made}
-
-
 def may_decide(db: Session, user: User, request: ErasureRequest, resident: Resident) -> bool:
     """A second authorised person: an admin, the case director, a coach or manager of the
     resident's own organisation; never the person who asked, nor anyone who made a login link
-    for the account that asked (the two-person rule counts people, not accounts)."""
+    for the account that asked or activated it (the two-person rule counts people, not
+    accounts)."""
     if not user.active or user.id in people_behind(db, request.requested_by_id):
         return False
     role = user.role_enum
