@@ -139,7 +139,7 @@ def test_an_admin_who_uses_a_shown_link_cannot_log_in_or_activate_it(
     # The admin opens the link meant for Kees and chooses a password.
     thief = app.test_client()
     waiting = set_password(thief, link)
-    assert waiting.status_code == 200 and "second administrator" in text(waiting)
+    assert waiting.status_code == 200 and "tweede beheerder" in text(waiting)
     assert thief.get("/residents/").status_code == 302  # not logged in
     assert log_in_with(app.test_client(), coach).status_code == 403
     # Nor can the admin activate it.
@@ -180,7 +180,7 @@ def test_an_admins_second_account_cannot_activate_their_link(
     link = LINK.search(text(as_admin.post(f"/admin/users/{coach.id}/invite"))).group(0)
     set_password(app.test_client(), link)
     refused = alter_ego.post(f"/admin/users/{coach.id}/activate", follow_redirects=True)
-    assert "You cannot activate this account" in text(refused)
+    assert "Je kunt dit account niet activeren" in text(refused)
     assert log_in_with(app.test_client(), coach).status_code == 403
 
 
@@ -200,9 +200,7 @@ def test_who_activated_an_account_cannot_approve_the_erasure_it_asked(
     coach = app.test_client()
     assert log_in_with(coach, newcomer).status_code == 302
     sanne = consent_chain["sanne"]
-    asked = coach.post(
-        f"/residents/{sanne.id}/erasure", data={"reason": "other", "confirm": "y"}
-    )
+    asked = coach.post(f"/residents/{sanne.id}/erasure", data={"reason": "other", "confirm": "y"})
     assert asked.status_code == 302, asked.status_code
     request = db_session.exec(select(ErasureRequest)).one()
     for judge in (as_maker, as_activator):
