@@ -208,3 +208,93 @@ def test_who_activated_an_account_cannot_approve_the_erasure_it_asked(
         assert decision.status_code == 404
     db_session.expire_all()
     assert db_session.get(ErasureRequest, request.id).status == "pending"
+
+
+# --- a forgotten password -----------------------------------------------------------------------
+
+
+def ask_reset(client, address: str):
+    return client.post("/wachtwoord-vergeten", data={"email": address})
+
+
+def test_the_login_page_leads_to_a_forgotten_password(app, client):
+    assert 'href="/wachtwoord-vergeten"' in text(client.get("/login"))
+    # Without a mail server: ask the administrator, and nothing is sent.
+    page = client.get("/wachtwoord-vergeten")
+    assert (
+        "Vraag de beheerder" in text(page) and "<form method" not in text(page).split("<main")[-1]
+    )
+
+
+def test_a_known_and_an_unknown_address_get_the_same_answer(app, inbox, make_user):
+    coach = make_user(role="coach", email="kees@wijkteam.example")
+    known = ask_reset(app.test_client(), "kees@wijkteam.example")
+    unknown = ask_reset(app.test_client(), "niemand@wijkteam.example")
+    assert known.status_code == unknown.status_code == 200
+
+    def main(response) -> str:
+        return text(response).split("<main", 1)[1].split("</main>", 1)[0]
+
+    assert main(known).replace("kees@", "X@") == main(unknown).replace("niemand@", "X@")
+    (message,) = inbox
+    assert message["To"] == coach.email
+    assert message["Subject"] == "Kies een nieuw wachtwoord voor Wattelt"
+
+
+def test_a_reset_link_ends_every_other_session_and_is_logged(
+    app, inbox, make_user, login, db_session
+):
+    coach = make_user(role="coach", email="kees@wijkteam.example")
+    old_session = app.test_client()
+    login(old_session, coach)
+    ask_reset(app.test_client(), coach.email)
+    link = LINK.search(body(inbox[0])).group(0)
+    fresh = app.test_client()
+    assert set_password(fresh, link).status_code == 302
+    assert fresh.get("/residents/").status_code == 200
+    # The session from before the reset (perhaps the attacker's) no longer works.
+    assert old_session.get("/residents/").status_code == 302
+    assert log_in_with(app.test_client(), coach, PASSWORD).status_code == 401
+    assert set_password(app.test_client(), link).status_code == 410  # once only
+    db_session.expire_all()
+    logged = db_session.exec(
+        select(AccessLog).where(AccessLog.user_id == coach.id, AccessLog.what.like("password%"))
+    ).all()
+    assert {row.what for row in logged} == {"password reset link mailed", "password reset by link"}
+
+
+def test_a_reset_link_does_not_skip_the_second_factor(app, inbox, make_user, db_session, totp_now):
+    coach = make_user(role="coach", email="kees@wijkteam.example")
+    secret = enrol(db_session, coach)
+    ask_reset(app.test_client(), coach.email)
+    link = LINK.search(body(inbox[0])).group(0)
+    thief = app.test_client()  # has the mailbox, not the phone
+    assert set_password(thief, link).status_code == 400  # the code is asked for
+    assert set_password(thief, link, code="000000").status_code == 401
+    assert thief.get("/residents/").status_code == 302
+    assert log_in_with(app.test_client(), coach, PASSWORD).status_code == 302  # unchanged
+    code = pyotp.TOTP(secret).at(TOTP_NOW)
+    assert set_password(app.test_client(), link, code=code).status_code == 302
+
+
+def test_reset_requests_are_throttled(app, inbox, make_user):
+    make_user(role="coach", email="kees@wijkteam.example")
+    client = app.test_client()
+    answers = [ask_reset(client, "kees@wijkteam.example").status_code for _ in range(7)]
+    assert answers[:5] == [200] * 5 and answers[5:] == [429, 429]
+    assert len(inbox) == 5
+
+
+def test_an_admin_made_reset_without_mail_needs_a_second_person(
+    app, as_admin, make_user, login, db_session
+):
+    coach = make_user(role="coach", email="kees@wijkteam.example")
+    page = text(as_admin.post(f"/admin/users/{coach.id}/invite"))
+    assert "Password reset link" in page
+    link = LINK.search(page.replace("&amp;", "&")).group(0)
+    assert set_password(app.test_client(), link).status_code == 200
+    assert log_in_with(app.test_client(), coach).status_code == 403
+    other = app.test_client()
+    login(other, make_user(role="admin"))
+    other.post(f"/admin/users/{coach.id}/activate")
+    assert log_in_with(app.test_client(), coach).status_code == 302
