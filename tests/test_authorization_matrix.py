@@ -93,6 +93,9 @@ RULES: dict[str, set[str]] = {
     "residents.add_network_member": SANNE_MANAGE,
     "residents.invite_resident": SANNE_MANAGE,
     "residents.invite_member": SANNE_MANAGE,
+    # Only for Sanne's own logins (not the user here); see test_resident_password_reset.py.
+    "residents.ask_password_reset": NOBODY,
+    "residents.confirm_password_reset": NOBODY,
     "measurements.start": SANNE_CHANGE,
     "measurements.resume": MEASUREMENT,
     "measurements.fill": MEASUREMENT,

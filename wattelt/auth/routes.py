@@ -107,9 +107,8 @@ def accept_invitation():
         abort(404)
     state, invitation = services.look_up_invitation(db.session(), token)
     if state is not InvitationState.VALID:
-        return render_template("auth/invitation_invalid.html", state=state.value), 410 if (
-            state is not InvitationState.UNKNOWN
-        ) else 404
+        status = {InvitationState.UNKNOWN: 404, InvitationState.UNCONFIRMED: 403}.get(state, 410)
+        return render_template("auth/invitation_invalid.html", state=state.value), status
     user = db.session().get(User, invitation.user_id)
     if current_user.is_authenticated:
         logout_user()

@@ -108,8 +108,10 @@ def create_invitation(
     Returns the token; only its hash is stored."""
     if user.password_hash and not reset:
         raise AccountHasPassword
-    if reset and not user.role_enum.is_professional:
-        raise ValueError("only a professional's password is reset by link")
+    if reset and not user.role_enum.is_professional and not needs_activation:
+        # A resident's or network member's reset works only after a second professional
+        # confirmed it (``wattelt.residents.password_reset``).
+        raise ValueError("a resident's password is reset only with a second person")
     now = cancel_open_invitations(db, user)
     token = secrets.token_urlsafe(32)
     db.add(
@@ -131,6 +133,8 @@ class InvitationState(Enum):
     UNKNOWN = "unknown"
     USED = "used"
     EXPIRED = "expired"
+    #: A resident's reset link that a second professional has not confirmed yet.
+    UNCONFIRMED = "unconfirmed"
 
 
 def look_up_invitation(db: Session, token: str) -> tuple[InvitationState, Invitation | None]:
@@ -139,6 +143,10 @@ def look_up_invitation(db: Session, token: str) -> tuple[InvitationState, Invita
     ).first()
     if invitation is None:
         return InvitationState.UNKNOWN, None
+    return invitation_state(db, invitation), invitation
+
+
+def invitation_state(db: Session, invitation: Invitation) -> InvitationState:
     account = db.get(User, invitation.user_id)
     if (
         invitation.used_at is not None
@@ -146,10 +154,16 @@ def look_up_invitation(db: Session, token: str) -> tuple[InvitationState, Invita
         or not account.active
         or (account.password_hash and not invitation.reset)
     ):
-        return InvitationState.USED, invitation
+        return InvitationState.USED
     if invitation.expires_at <= utcnow():
-        return InvitationState.EXPIRED, invitation
-    return InvitationState.VALID, invitation
+        return InvitationState.EXPIRED
+    if (
+        invitation.needs_activation
+        and invitation.activated_at is None
+        and not account.role_enum.is_professional
+    ):
+        return InvitationState.UNCONFIRMED
+    return InvitationState.VALID
 
 
 def accept_invitation(
@@ -164,6 +178,8 @@ def accept_invitation(
     that the password was set by link."""
     account = db.get(User, invitation.user_id)
     if account is None or (account.password_hash and not invitation.reset):
+        return None
+    if invitation_state(db, invitation) is not InvitationState.VALID:
         return None
     claimed = db.exec(
         update(Invitation)
@@ -180,7 +196,7 @@ def accept_invitation(
         user.username = username.strip()
     user.password_hash = passwords.hash_password(password)
     user.login_id = new_login_id()  # any older session of this account ends
-    if invitation.needs_activation:
+    if invitation.needs_activation and user.role_enum.is_professional:
         user.awaiting_activation = True
     db.add(user)
     db.flush()

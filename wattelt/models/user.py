@@ -91,7 +91,9 @@ class Invitation(SQLModel, table=True):
     password); it asks for the second factor where one is set up. A link with
     ``needs_activation`` was shown to whoever made it instead of mailed to the person: the
     account it sets a password for waits until a second person activates it
-    (``activated_by_id``). Who made and who activated count as people behind the account."""
+    (``activated_by_id``). A resident's or network member's reset link needs that second person
+    before it works at all (``wattelt.residents.password_reset``). Who made and who activated
+    count as people behind the account."""
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
