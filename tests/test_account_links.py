@@ -298,3 +298,25 @@ def test_an_admin_made_reset_without_mail_needs_a_second_person(
     login(other, make_user(role="admin"))
     other.post(f"/admin/users/{coach.id}/activate")
     assert log_in_with(app.test_client(), coach).status_code == 302
+
+
+def test_a_mailed_link_opens_an_account_that_waited_after_a_shown_one(
+    app, as_admin, make_user, db_session
+):
+    coach = make_user(role="coach", email="kees@wijkteam.example", password=None)
+    shown = LINK.search(text(as_admin.post(f"/admin/users/{coach.id}/invite"))).group(0)
+    set_password(app.test_client(), shown)
+    assert log_in_with(app.test_client(), coach).status_code == 403
+    with smtp_server(app) as inbox:
+        ask_reset(app.test_client(), coach.email)
+    assert inbox == []  # an account waiting for a second person gets no reset mail
+    with smtp_server(app) as inbox:
+        as_admin.post(f"/admin/users/{coach.id}/invite")
+    (message,) = inbox
+    mailed = LINK.search(body(message)).group(0)
+    # Only the person with the mailbox chooses the password now; nobody needs to activate.
+    assert set_password(app.test_client(), mailed, confirm="x").status_code == 400
+    fresh = app.test_client()
+    data = {"password": "een ander eigen zinnetje", "confirm": "een ander eigen zinnetje"}
+    assert fresh.post(path_of(mailed), data=data).status_code == 302
+    assert log_in_with(app.test_client(), coach).status_code == 401  # the admin's choice is gone

@@ -196,8 +196,8 @@ def accept_invitation(
         user.username = username.strip()
     user.password_hash = passwords.hash_password(password)
     user.login_id = new_login_id()  # any older session of this account ends
-    if invitation.needs_activation and user.role_enum.is_professional:
-        user.awaiting_activation = True
+    # A mailed link reached the person themself; a shown one waits for a second person.
+    user.awaiting_activation = invitation.needs_activation and user.role_enum.is_professional
     db.add(user)
     db.flush()
     log_access(
