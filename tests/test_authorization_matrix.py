@@ -61,6 +61,7 @@ RULES: dict[str, set[str]] = {
     "auth.accept_invitation": NOBODY,  # only with a valid token in the link
     "auth.two_factor_login": NOBODY,  # only after the right password
     "auth.change_password": EVERYONE - {"anonymous"},
+    "auth.forgot_password": EVERYONE,  # logged in: sent home
     "auth.two_factor_setup": PROFESSIONALS,
     "auth.two_factor_disable": PROFESSIONALS,
     "auth.two_factor_new_codes": NOBODY,  # only for enrolled professionals; none here
@@ -80,6 +81,7 @@ RULES: dict[str, set[str]] = {
     "admin.deactivate_user": {"admin"},
     "admin.reactivate_user": {"admin"},
     "admin.invite_user": {"admin"},
+    "admin.activate_user": {"admin"},
     "admin.reset_two_factor": {"admin"},
     "residents.index": COACHES | {"manager"},
     "residents.new": COACHES,
@@ -91,6 +93,9 @@ RULES: dict[str, set[str]] = {
     "residents.add_network_member": SANNE_MANAGE,
     "residents.invite_resident": SANNE_MANAGE,
     "residents.invite_member": SANNE_MANAGE,
+    # Only for Sanne's own logins (not the user here); see test_resident_password_reset.py.
+    "residents.ask_password_reset": NOBODY,
+    "residents.confirm_password_reset": NOBODY,
     "measurements.start": SANNE_CHANGE,
     "measurements.resume": MEASUREMENT,
     "measurements.fill": MEASUREMENT,

@@ -35,7 +35,17 @@ SETTINGS: list[tuple[str, str, object, type]] = [
     ("WATTELT_REQUIRE_2FA_ROLES", "REQUIRE_2FA_ROLES", None, str),
     ("WATTELT_LOG_LEVEL", "LOG_LEVEL", "INFO", str),
     ("WATTELT_FIGURES_CACHE", "FIGURES_CACHE", 8, int),
+    ("WATTELT_MAIL_SERVER", "MAIL_SERVER", None, str),
+    ("WATTELT_MAIL_PORT", "MAIL_PORT", 587, int),
+    ("WATTELT_MAIL_USERNAME", "MAIL_USERNAME", None, str),
+    ("WATTELT_MAIL_PASSWORD", "MAIL_PASSWORD", None, str),
+    ("WATTELT_MAIL_USE_TLS", "MAIL_USE_TLS", "starttls", str),
+    ("WATTELT_MAIL_SENDER", "MAIL_SENDER", None, str),
 ]
+
+#: How Wattelt talks to the mail server: STARTTLS on a plain connection, TLS from the start
+#: (usually port 465), or no encryption (only for a server on the same machine or in tests).
+MAIL_TLS_MODES = ("starttls", "ssl", "off")
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 
@@ -79,6 +89,18 @@ def load_config(
             f"got {', '.join(sorted(unknown))}"
         )
     config["REQUIRE_2FA_ROLES"] = frozenset(wanted)
+
+    config["MAIL_USE_TLS"] = str(config["MAIL_USE_TLS"]).strip().lower()
+    if config["MAIL_USE_TLS"] not in MAIL_TLS_MODES:
+        raise ConfigError(
+            f"WATTELT_MAIL_USE_TLS must be one of {', '.join(MAIL_TLS_MODES)}, "
+            f"got {config['MAIL_USE_TLS']!r}"
+        )
+    if config["MAIL_SERVER"] and not config["MAIL_SENDER"]:
+        raise ConfigError(
+            "WATTELT_MAIL_SENDER is not set: mail needs a sender address, "
+            "e.g. wattelt@gemeente.example"
+        )
 
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = "sqlite:///" + str(Path(instance_path) / "wattelt.sqlite")

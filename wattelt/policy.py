@@ -696,8 +696,9 @@ def may_decide_erasure(
 ) -> bool:
     """A second authorised person: an admin, the case director, a coach or manager of the
     resident's own organisation; never the person who asked, nor anyone who made a login link
-    for the account that asked (the two-person rule counts people, not accounts)."""
-    from wattelt.privacy.rights import people_behind
+    for the account that asked or activated it (the two-person rule counts people, not
+    accounts)."""
+    from wattelt.auth.activation import people_behind
 
     if user is None or not user.is_authenticated or not user.active:
         return False
@@ -708,6 +709,27 @@ def may_decide_erasure(
     if reads_as_organisation(user):
         return user.organisation_id in consent.own_organisation_ids(session, resident)
     return is_responsible(session, user, resident)
+
+
+def may_ask_password_reset(session: Session, user: User | None, resident: Resident) -> bool:
+    """A link for a new password for the resident's (or their network's) login: asked by a coach
+    of the resident's own organisation; it works only after a second person confirms it."""
+    return (
+        _role(user) is Role.COACH
+        and user.active  # type: ignore[union-attr]
+        and user.organisation_id in consent.own_organisation_ids(session, resident)  # type: ignore[union-attr]
+    )
+
+
+def may_confirm_password_reset(session: Session, user: User | None, resident: Resident) -> bool:
+    """The second person for such a link: a coach or the manager of the resident's own
+    organisation (``residents.password_reset.may_confirm`` adds: not who asked, nor anyone
+    behind their account)."""
+    return (
+        _role(user) in (Role.COACH, Role.MANAGER)
+        and user.active  # type: ignore[union-attr]
+        and user.organisation_id in consent.own_organisation_ids(session, resident)  # type: ignore[union-attr]
+    )
 
 
 @_needs(Action.VIEW)

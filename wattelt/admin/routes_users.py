@@ -7,13 +7,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from wattelt import db
+from wattelt import db, mail
 from wattelt.admin import bp, services
 from wattelt.admin.forms import ROLE_LABELS, NewUserForm, UserFilterForm, UserForm
 from wattelt.admin.routes import form_status
-from wattelt.auth import two_factor
-from wattelt.auth.services import AccountHasPassword
+from wattelt.auth import activation, two_factor
 from wattelt.forms import EmptyForm
+from wattelt.mail import MailError
 from wattelt.models import Organisation, Role, User, new_login_id
 from wattelt.policy import require_role
 from wattelt.routing import page_number
@@ -142,7 +142,23 @@ def edit_user(user_id: int):
         action_form=EmptyForm(),
         is_self=user.id == current_user.id,
         two_factor_on=two_factor.is_enrolled(db.session(), user),
+        mail_on=mail.configured(),
+        waiting=_waiting(user),
     ), form_status(form)
+
+
+def _waiting(user: User) -> dict | None:
+    """What the page says about an account that waits for a second person, or None."""
+    session = db.session()
+    link = activation.waiting_link(session, user)
+    if link is None:
+        return None
+    maker = session.get(User, link.created_by_id) if link.created_by_id else None
+    return {
+        "link": link,
+        "maker": maker,
+        "may_activate": activation.activation_refusal(session, current_user, user) is None,
+    }
 
 
 def _checked_action(user_id: int) -> User:
@@ -189,22 +205,52 @@ def reset_two_factor(user_id: int):
 @require_role(Role.ADMIN)
 def invite_user(user_id: int):
     user = _checked_action(user_id)
+    back = redirect(url_for("admin.edit_user", user_id=user.id), 303)
     try:
-        token = services.invite(db.session(), user, current_user)
+        delivery = services.invite(db.session(), user, current_user)
     except services.NotAllowed:
-        flash(_("Make the account active again first."), "error")
-        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
-    except AccountHasPassword:
+        if user.id == current_user.id:
+            flash(_("Change your own password under Password."), "error")
+        else:
+            flash(_("Make the account active again first."), "error")
+        return back
+    except MailError:
+        db.session().rollback()  # no new link: any earlier one still works
         flash(
             _(
-                "This account already has a password, so no new link is made: a link would let "
-                "whoever opens it log in as this person. Only they can change their password."
+                "The e-mail to %(email)s could not be sent, so no new link was made. Any "
+                "earlier link still works. Try again later, or ask your system administrator "
+                "to check the mail settings.",
+                email=mail.masked(user.email or ""),
             ),
             "error",
         )
-        return redirect(url_for("admin.edit_user", user_id=user.id), 303)
+        return back
     return render_template(
         "admin/invitation.html",
         user=user,
-        link=url_for("auth.accept_invitation", token=token, _external=True),
+        link=delivery.link,
+        sent_to=delivery.sent_to,
+        reset=bool(user.password_hash),
     )
+
+
+@bp.route("/users/<id:user_id>/activate", methods=["POST"])
+@require_role(Role.ADMIN)
+def activate_user(user_id: int):
+    """The second person for an account whose link was shown to the admin who made it."""
+    user = _checked_action(user_id)
+    refusal = activation.activate(db.session(), user, current_user)
+    if refusal is activation.Refusal.SAME_PERSON:
+        flash(
+            _(
+                "You cannot activate this account: you made its link, or the one who made it "
+                "made or activated your own account. Ask another administrator."
+            ),
+            "error",
+        )
+    elif refusal is activation.Refusal.NOT_WAITING:
+        flash(_("This account is not waiting to be activated."), "error")
+    else:
+        flash(_("%(name)s can log in now.", name=user.display_name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id), 303)

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, or_, select
 
-from wattelt.auth.services import cancel_open_invitations, create_invitation
+from wattelt.auth.links import Delivery, deliver
+from wattelt.auth.services import cancel_open_invitations
 from wattelt.models import (
     Chain,
     District,
@@ -328,8 +329,10 @@ def reactivate(db: Session, user: User) -> None:
     db.flush()
 
 
-def invite(db: Session, user: User, by: User) -> str:
-    """A new invitation link token for an active professional (also serves as a password reset)."""
-    if not user.active:
+def invite(db: Session, user: User, by: User) -> Delivery:
+    """A new link for an active professional, mailed to them (see ``wattelt.auth.links``); a
+    password reset when they have a password. Never for the admin's own account: they change
+    their own password under *Password*."""
+    if not user.active or user.id == by.id:
         raise NotAllowed
-    return create_invitation(db, user, by)
+    return deliver(db, user, by)

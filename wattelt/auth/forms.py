@@ -77,7 +77,25 @@ class SetPasswordForm(_NewPassword, FlaskForm):
         ],
         render_kw={"autocomplete": "username", "autocapitalize": "none"},
     )
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[DataRequired(_l("Fill in the code.")), Length(max=40)],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        },
+    )
     submit = SubmitField(_l("Save and log in"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(_l("Fill in your e-mail address.")), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+    submit = SubmitField(_l("Send me a link"))
 
 
 class CodeForm(FlaskForm):

@@ -42,6 +42,12 @@ def _do_login(form, login_name: str, professional: bool, template: str):
             return redirect(url_for("auth.two_factor_login"))
         start_session(result.user)
         return redirect(_safe_next() or url_for("main.home"))
+    if result.outcome is LoginOutcome.WAITING:
+        message = _(
+            "Your password is right, but a second administrator still has to activate your "
+            "account. Ask them to do so."
+        )
+        return render_template(template, form=form, error=message), 403
     if result.outcome is LoginOutcome.THROTTLED:
         message = _(
             "Too many tries. Wait %(minutes)d minutes and try again, or ask for help.",
@@ -101,9 +107,8 @@ def accept_invitation():
         abort(404)
     state, invitation = services.look_up_invitation(db.session(), token)
     if state is not InvitationState.VALID:
-        return render_template("auth/invitation_invalid.html", state=state.value), 410 if (
-            state is not InvitationState.UNKNOWN
-        ) else 404
+        status = {InvitationState.UNKNOWN: 404, InvitationState.UNCONFIRMED: 403}.get(state, 410)
+        return render_template("auth/invitation_invalid.html", state=state.value), status
     user = db.session().get(User, invitation.user_id)
     if current_user.is_authenticated:
         logout_user()
@@ -112,9 +117,19 @@ def accept_invitation():
     needs_username = not user.role_enum.is_professional and not user.username
     if not needs_username:
         del form.username
+    # A link never stands in for the second factor: whoever set it up gives a code here too.
+    needs_code = user.role_enum.is_professional and two_factor.is_enrolled(db.session(), user)
+    if not needs_code:
+        del form.code
     form._names = (user.login_name,)
     if form.validate_on_submit():
         username = form.username.data if needs_username else None
+        problem, status = (
+            routes_two_factor.code_problem(user, form.code.data) if needs_code else (None, 200)
+        )
+        if problem:
+            form.code.errors.append(problem)
+            return _invitation_page(form, user, invitation), status
         if username and services.username_taken(db.session(), username, user.id):
             form.username.errors.append(_("Someone else already uses this name. Choose another."))
         else:
@@ -123,17 +138,20 @@ def accept_invitation():
             )
             if accepted is None:
                 return render_template("auth/invitation_invalid.html", state="used"), 410
+            if accepted.awaiting_activation:
+                return render_template("auth/awaiting_activation.html", user=accepted)
             start_session(accepted)
             flash(_("Welcome! Your password is saved."), "success")
             return redirect(url_for("main.home"))
-    status = 400 if form.errors else 200
-    return (
-        render_template(
-            "auth/accept_invitation.html",
-            form=form,
-            user=user,
-            professional=user.role_enum.is_professional,
-            min_length=MIN_LENGTH,
-        ),
-        status,
+    return _invitation_page(form, user, invitation), 400 if form.errors else 200
+
+
+def _invitation_page(form, user: User, invitation) -> str:
+    return render_template(
+        "auth/accept_invitation.html",
+        form=form,
+        user=user,
+        reset=invitation.reset,
+        professional=user.role_enum.is_professional,
+        min_length=MIN_LENGTH,
     )

@@ -52,6 +52,30 @@ def _pending_user() -> tuple[User | None, str | None]:
     return user, pending.get("next")
 
 
+def code_problem(user: User, code: str) -> tuple[str | None, int]:
+    """Check a second-factor code of ``user``, throttled: (None, 200) when it is right, else the
+    message and the status to answer with. A wrong code is counted even though the request
+    fails (committed here)."""
+    session_db = db.session()
+    # Per user id (not the login id: that changes on every logout), in the two-factor
+    # name space: no login name typed on the login page can count against it.
+    key = str(user.id)
+    address = request.remote_addr or ""
+    verdict = throttle.check(session_db, key, address, throttle.TWO_FACTOR)
+    if verdict.blocked:
+        message = _(
+            "Too many tries. Wait %(minutes)d minutes and try again, or ask for help.",
+            minutes=verdict.minutes,
+        )
+        return message, 429
+    if two_factor.check_login_code(session_db, user, code):
+        throttle.clear_account(session_db, key, throttle.TWO_FACTOR)
+        return None, 200
+    throttle.record_failure(session_db, key, address, throttle.TWO_FACTOR)
+    session_db.commit()  # kept even though the response is an error
+    return _("This code is not right, or it was used already. Try the next code."), 401
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 def two_factor_login():
     from wattelt.auth.routes import start_session
@@ -65,27 +89,10 @@ def two_factor_login():
     error = None
     status = 200
     if form.validate_on_submit():
-        session_db = db.session()
-        # Per user id (not the login id: that changes on every logout), in the two-factor
-        # name space: no login name typed on the login page can count against it.
-        key = str(user.id)
-        address = request.remote_addr or ""
-        verdict = throttle.check(session_db, key, address, throttle.TWO_FACTOR)
-        if verdict.blocked:
-            error = _(
-                "Too many tries. Wait %(minutes)d minutes and try again, or ask for help.",
-                minutes=verdict.minutes,
-            )
-            status = 429
-        elif two_factor.check_login_code(session_db, user, form.code.data):
-            throttle.clear_account(session_db, key, throttle.TWO_FACTOR)
+        error, status = code_problem(user, form.code.data)
+        if error is None:
             start_session(user)
             return redirect(safe_next(target) or url_for("main.home"))
-        else:
-            throttle.record_failure(session_db, key, address, throttle.TWO_FACTOR)
-            session_db.commit()  # kept even though the response is an error
-            error = _("This code is not right, or it was used already. Try the next code.")
-            status = 401
     elif form.errors:
         status = 400
     return render_template("auth/two_factor_login.html", form=form, error=error), status

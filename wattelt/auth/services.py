@@ -14,12 +14,15 @@ from sqlmodel import Session, col, func, select
 
 from wattelt.auth import passwords, throttle
 from wattelt.models import Invitation, User, new_login_id, utcnow
+from wattelt.policy import log_access
 
 
 class LoginOutcome(Enum):
     OK = "ok"
     WRONG = "wrong"
     THROTTLED = "throttled"
+    #: The password is right, but a second person has not activated the account yet.
+    WAITING = "waiting"
 
 
 @dataclass
@@ -57,6 +60,8 @@ def authenticate(
         db.commit()  # kept even though the response is an error
         return LoginResult(LoginOutcome.WRONG)
     throttle.clear_account(db, login_name)
+    if user.awaiting_activation:
+        return LoginResult(LoginOutcome.WAITING, user)
     if passwords.needs_rehash(user.password_hash or ""):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = utcnow()
@@ -84,14 +89,29 @@ class AccountHasPassword(Exception):
     """The account already has a password: a link would let whoever opens it take it over."""
 
 
-def create_invitation(db: Session, user: User, created_by: User | None) -> str:
+def create_invitation(
+    db: Session,
+    user: User,
+    created_by: User | None,
+    *,
+    reset: bool = False,
+    needs_activation: bool = False,
+) -> str:
     """Make a new single-use link for ``user``; earlier open links of that user stop working.
 
-    Only for an account without a password: a link never resets one (whoever opened it could
-    act as that person, consent and ask for erasure in their name, or skip their second factor).
-    Raises :class:`AccountHasPassword` otherwise. Returns the token; only its hash is stored."""
-    if user.password_hash:
+    Without ``reset`` only for an account without a password: such a link never resets one
+    (whoever opened it could act as that person, consent and ask for erasure in their name, or
+    skip their second factor); raises :class:`AccountHasPassword` otherwise. A ``reset`` link
+    (professionals only) asks for the second factor where one is set up and ends every session.
+    ``needs_activation``: the link is shown to ``created_by`` rather than mailed to the person,
+    so the account waits for a second person after the link is used.
+    Returns the token; only its hash is stored."""
+    if user.password_hash and not reset:
         raise AccountHasPassword
+    if reset and not user.role_enum.is_professional and not needs_activation:
+        # A resident's or network member's reset works only after a second professional
+        # confirmed it (``wattelt.residents.password_reset``).
+        raise ValueError("a resident's password is reset only with a second person")
     now = cancel_open_invitations(db, user)
     token = secrets.token_urlsafe(32)
     db.add(
@@ -100,6 +120,8 @@ def create_invitation(db: Session, user: User, created_by: User | None) -> str:
             token_hash=token_hash(token),
             created_by_id=created_by.id if created_by else None,
             expires_at=now + timedelta(days=current_app.config["INVITATION_DAYS"]),
+            reset=bool(reset and user.password_hash),
+            needs_activation=needs_activation,
         )
     )
     db.flush()
@@ -111,6 +133,8 @@ class InvitationState(Enum):
     UNKNOWN = "unknown"
     USED = "used"
     EXPIRED = "expired"
+    #: A resident's reset link that a second professional has not confirmed yet.
+    UNCONFIRMED = "unconfirmed"
 
 
 def look_up_invitation(db: Session, token: str) -> tuple[InvitationState, Invitation | None]:
@@ -119,12 +143,27 @@ def look_up_invitation(db: Session, token: str) -> tuple[InvitationState, Invita
     ).first()
     if invitation is None:
         return InvitationState.UNKNOWN, None
+    return invitation_state(db, invitation), invitation
+
+
+def invitation_state(db: Session, invitation: Invitation) -> InvitationState:
     account = db.get(User, invitation.user_id)
-    if invitation.used_at is not None or account is None or account.password_hash:
-        return InvitationState.USED, invitation
+    if (
+        invitation.used_at is not None
+        or account is None
+        or not account.active
+        or (account.password_hash and not invitation.reset)
+    ):
+        return InvitationState.USED
     if invitation.expires_at <= utcnow():
-        return InvitationState.EXPIRED, invitation
-    return InvitationState.VALID, invitation
+        return InvitationState.EXPIRED
+    if (
+        invitation.needs_activation
+        and invitation.activated_at is None
+        and not account.role_enum.is_professional
+    ):
+        return InvitationState.UNCONFIRMED
+    return InvitationState.VALID
 
 
 def accept_invitation(
@@ -133,9 +172,14 @@ def accept_invitation(
     """Use the invitation once: set the password (and user name). ``None`` if it was just used.
 
     The conditional UPDATE makes two simultaneous submissions of one link end in one success.
-    A link made before the account got its password (by another link) no longer works."""
+    A link made before the account got its password (by another link) no longer works, unless it
+    is a reset link. Every session of the account ends; a link that its maker saw leaves the
+    account waiting for a second person (:mod:`wattelt.auth.activation`). The access log keeps
+    that the password was set by link."""
     account = db.get(User, invitation.user_id)
-    if account is None or account.password_hash:
+    if account is None or (account.password_hash and not invitation.reset):
+        return None
+    if invitation_state(db, invitation) is not InvitationState.VALID:
         return None
     claimed = db.exec(
         update(Invitation)
@@ -152,8 +196,16 @@ def accept_invitation(
         user.username = username.strip()
     user.password_hash = passwords.hash_password(password)
     user.login_id = new_login_id()  # any older session of this account ends
+    # A mailed link reached the person themself; a shown one waits for a second person.
+    user.awaiting_activation = invitation.needs_activation and user.role_enum.is_professional
     db.add(user)
     db.flush()
+    log_access(
+        user,
+        None,
+        "change",
+        "password reset by link" if invitation.reset else "password set by link",
+    )
     return user
 
 

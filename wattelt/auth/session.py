@@ -17,7 +17,7 @@ from wattelt.models import User
 @login_manager.user_loader
 def load_user(login_id: str) -> User | None:
     user = db.session().exec(select(User).where(User.login_id == login_id)).first()
-    if user is None or not user.active:
+    if user is None or not user.active or user.awaiting_activation:
         return None
     return user
 

@@ -21,6 +21,8 @@ from wattelt.models import LoginFailure, utcnow
 #: The name spaces of what is throttled per account (``LoginFailure.kind``).
 ACCOUNT = "account"
 TWO_FACTOR = "two_factor"
+#: Requests for a password reset link, per e-mail address typed (every request counts).
+RESET = "reset"
 
 
 @dataclass(frozen=True)

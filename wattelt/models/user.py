@@ -2,10 +2,13 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint
+from sqlalchemy import CheckConstraint, false
 from sqlmodel import Field, SQLModel
 
 from wattelt.models.base import utcnow
+
+#: Columns added to tables with rows: the database fills those in as false.
+_FALSE = {"server_default": false()}
 
 
 class Role(StrEnum):
@@ -47,6 +50,9 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     language: str | None = Field(default=None, max_length=5)
     active: bool = Field(default=True)
+    # The password was set with a link that its maker saw on screen (no mail server): until a
+    # second person activates the account, it cannot log in (the maker could have used the link).
+    awaiting_activation: bool = Field(default=False, sa_column_kwargs=_FALSE)
     # Changing it (new password, deactivation) ends every session of this user at once.
     login_id: str = Field(default_factory=new_login_id, max_length=64, unique=True)
     created_at: datetime = Field(default_factory=utcnow)
@@ -78,9 +84,16 @@ class User(SQLModel, table=True):
 
 
 class Invitation(SQLModel, table=True):
-    """A single-use, expiring link with which a resident or network member sets a password.
+    """A single-use, expiring link with which someone sets a password.
 
-    Only a hash of the token is stored, so a database leak does not leak usable links."""
+    Only a hash of the token is stored, so a database leak does not leak usable links. A
+    ``reset`` link is for an account that has a password already (a professional's forgotten
+    password); it asks for the second factor where one is set up. A link with
+    ``needs_activation`` was shown to whoever made it instead of mailed to the person: the
+    account it sets a password for waits until a second person activates it
+    (``activated_by_id``). A resident's or network member's reset link needs that second person
+    before it works at all (``wattelt.residents.password_reset``). Who made and who activated
+    count as people behind the account."""
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="users.id", index=True)
@@ -89,3 +102,7 @@ class Invitation(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     used_at: datetime | None = None
+    reset: bool = Field(default=False, sa_column_kwargs=_FALSE)
+    needs_activation: bool = Field(default=False, sa_column_kwargs=_FALSE)
+    activated_by_id: int | None = Field(default=None, foreign_key="users.id")
+    activated_at: datetime | None = None

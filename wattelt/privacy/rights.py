@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 from wattelt.models import (
     AccessLog,
     ErasureRequest,
-    Invitation,
     Measurement,
     Resident,
     User,
@@ -98,19 +97,6 @@ def request_erasure(
     db.flush()
     log_access(requested_by, resident.id, "change", "erasure requested")
     return request
-
-
-def people_behind(db: Session, account_id: int | None) -> set[int]:
-    """Everyone who made a login link for the account ``account_id``: whoever opened such a link
-    could have acted as that account, so they count as the same person."""
-    if account_id is None:
-        return set()
-    made = db.exec(
-        select(Invitation.created_by_id).where(
-            Invitation.user_id == account_id, col(Invitation.created_by_id).is_not(None)
-        )
-    ).all()
-    return {account_id, *made}
 
 
 def may_decide(db: Session, user: User, request: ErasureRequest, resident: Resident) -> bool:

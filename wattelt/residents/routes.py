@@ -28,7 +28,7 @@ from wattelt.policy import (
     visible_residents,
     with_resident,
 )
-from wattelt.residents import bp, services
+from wattelt.residents import bp, password_reset, services
 from wattelt.residents.forms import (
     RELATION_LABELS,
     CaseDirectorForm,
@@ -154,6 +154,7 @@ def _detail_context(resident: Resident, **forms) -> dict:
         "may_measure": can_do.start_round,
         "measurements": measurement_services.measurements_of(session, resident),
         "action_form": EmptyForm(),
+        "resets": _resets(resident),
     }
     if can_do.change_involvement:
         involvement_form = forms.get("involvement_form") or InvolvementForm(formdata=None)
@@ -370,3 +371,78 @@ def invite_member(resident_id: int, member_id: int):
         invitee=member.display_name,
         link=url_for("auth.accept_invitation", token=token, _external=True),
     )
+
+
+# --- a forgotten password: a reset link that a second professional confirms -------------------
+
+
+def _resets(resident: Resident) -> dict:
+    """Per login with a password (the resident's and their network's): the reset link waiting
+    for a second professional, and what the current user may do about it."""
+    session = db.session()
+    member_ids = session.exec(
+        select(NetworkMember.user_id).where(NetworkMember.resident_id == resident.id)
+    ).all()
+    resets = {}
+    for user_id in [resident.account_id, *member_ids]:
+        account = password_reset.login_of(session, resident, user_id) if user_id else None
+        if account is None:
+            continue
+        link = password_reset.waiting(session, account)
+        resets[account.id] = {
+            "link": link,
+            "asked_by": session.get(User, link.created_by_id) if link else None,
+            "may_ask": link is None and password_reset.may_ask(session, current_user, resident),
+            "may_confirm": link is not None
+            and password_reset.may_confirm(session, current_user, resident, link),
+        }
+    return resets
+
+
+def _login_or_404(resident: Resident, user_id: int) -> User:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    account = password_reset.login_of(db.session(), resident, user_id)
+    if account is None:
+        abort(404)
+    return account
+
+
+@bp.route("/<id:resident_id>/logins/<id:user_id>/reset", methods=["POST"])
+@require_role(Role.COACH)
+def ask_password_reset(resident_id: int, user_id: int):
+    resident = resident_or_404(current_user, resident_id, Action.VIEW, "password reset")
+    account = _login_or_404(resident, user_id)
+    session = db.session()
+    if not password_reset.may_ask(session, current_user, resident):
+        abort(403)
+    token = password_reset.ask(session, resident, account, current_user)
+    return render_template(
+        "residents/reset_link.html",
+        resident=resident,
+        account=account,
+        link=url_for("auth.accept_invitation", token=token, _external=True),
+    )
+
+
+@bp.route("/<id:resident_id>/logins/<id:user_id>/reset/confirm", methods=["POST"])
+@require_role(Role.COACH, Role.MANAGER)
+def confirm_password_reset(resident_id: int, user_id: int):
+    resident = resident_or_404(current_user, resident_id, Action.VIEW, "password reset")
+    account = _login_or_404(resident, user_id)
+    session = db.session()
+    link = password_reset.waiting(session, account)
+    if link is None:
+        abort(404)
+    if not password_reset.may_confirm(session, current_user, resident, link):
+        flash(
+            _(
+                "You cannot confirm this: a second professional of the resident's own "
+                "organisation does, not the one who asked for the link."
+            ),
+            "error",
+        )
+    else:
+        password_reset.confirm(session, resident, link, current_user)
+        flash(_("Confirmed. The link works now."), "success")
+    return redirect(url_for("residents.detail", resident_id=resident.id), 303)
