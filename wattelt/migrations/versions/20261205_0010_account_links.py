@@ -5,8 +5,8 @@ forgotten password). ``invitation.needs_activation``: the link was shown on scre
 made it (no mail server), so after it is used the account waits (``users.awaiting_activation``)
 until a second person activates it; ``activated_by_id`` and ``activated_at`` record who and when.
 
-Revision ID: 0009_account_links
-Revises: 0008_access_chain
+Revision ID: 0010_account_links
+Revises: 0009_notices
 Create Date: 2026-12-05 12:30:00
 """
 
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0009_account_links"
-down_revision: str | None = "0008_access_chain"
+revision: str = "0010_account_links"
+down_revision: str | None = "0009_notices"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
