@@ -134,3 +134,32 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
         assert response.json["status"] == "error"
     finally:
         app.extensions["wattelt.engine"].dispose()
+
+
+def _production(database_url, **overrides):
+    return app_config(
+        database_url,
+        ENVIRON={"WATTELT_ENV": "production", "WATTELT_SECRET_KEY": "s" * 40},
+        **overrides,
+    )
+
+
+def test_production_refuses_to_start_without_compiled_translations(database_url, tmp_path):
+    """A package built without its catalogues would silently show English to Dutch users."""
+    sources = tmp_path / "translations"
+    for language in ("nl", "en"):
+        (sources / language / "LC_MESSAGES").mkdir(parents=True)
+        (sources / language / "LC_MESSAGES" / "messages.po").write_text('msgid ""\nmsgstr ""\n')
+    with pytest.raises(ConfigError, match="translations are missing"):
+        create_app(_production(database_url, BABEL_TRANSLATION_DIRECTORIES=str(sources)))
+    # Production never writes into its own files (they may be read-only).
+    assert list(sources.glob("*/LC_MESSAGES/*.mo")) == []
+
+
+def test_development_compiles_missing_translations(database_url, tmp_path):
+    sources = tmp_path / "translations"
+    (sources / "nl" / "LC_MESSAGES").mkdir(parents=True)
+    (sources / "nl" / "LC_MESSAGES" / "messages.po").write_text('msgid ""\nmsgstr ""\n')
+    app = create_app(app_config(database_url, BABEL_TRANSLATION_DIRECTORIES=str(sources)))
+    app.extensions["wattelt.engine"].dispose()
+    assert (sources / "nl" / "LC_MESSAGES" / "messages.mo").is_file()

@@ -106,10 +106,20 @@ def load_config(
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # the session lifetime bounds the token; a form left open stays usable
         MAX_CONTENT_LENGTH=1024 * 1024,
-        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent.parent / "translations"),
+        BABEL_TRANSLATION_DIRECTORIES=str(translations_directory()),
         LANGUAGES=LANGUAGES,
     )
     return config
+
+
+def translations_directory() -> Path:
+    """Where the compiled catalogues are: inside the package when it was built (a wheel or
+    ``pip install .``; ``setup.py`` compiles them there), else ``translations/`` of the checkout."""
+    package = Path(__file__).resolve().parent
+    built = package / "translations"
+    if built.is_dir():
+        return built
+    return package.parent / "translations"
 
 
 def _development_secret(instance: Path) -> str:
