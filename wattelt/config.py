@@ -55,7 +55,8 @@ def load_config(
         try:
             config[key] = convert(raw)
         except ValueError as exc:
-            raise ConfigError(f"{variable} must be a {convert.__name__}, got {raw!r}") from exc
+            kind = "a whole number" if convert is int else f"a {convert.__name__}"
+            raise ConfigError(f"{variable} must be {kind}, got {raw!r}") from exc
 
     if config["BABEL_DEFAULT_LOCALE"] not in LANGUAGES:
         raise ConfigError(

@@ -16,7 +16,7 @@ from pathlib import Path
 from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, Request, current_app, g, request, session
+from flask import Flask, Request, current_app, g, has_request_context, request, session
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from wtforms.i18n import messages_path
@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a command (flask --app app ...): the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = getattr(g, "language_override", None)
     if chosen in languages:
         return chosen

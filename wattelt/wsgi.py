@@ -3,5 +3,9 @@
 for the commands)."""
 
 from wattelt import create_app
+from wattelt.config import ConfigError
 
-app = create_app()
+try:
+    app = create_app()
+except ConfigError as exc:  # a setting is wrong: say which, without a traceback
+    raise SystemExit(f"Wattelt cannot start: {exc}") from None
