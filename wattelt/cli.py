@@ -12,7 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from wattelt import db
+from wattelt import clock, db
 from wattelt.auth.passwords import hash_password, password_problem
 from wattelt.auth.services import create_invitation
 from wattelt.migrate import db_cli
@@ -234,7 +234,7 @@ def retention(flag: bool, months: int | None) -> None:
     with db.standalone_session() as session:
         residents = rights.inactive_residents(session, months)
         for resident in residents:
-            click.echo(f"{resident.code}\tadded {resident.created_at:%Y-%m-%d}")
+            click.echo(f"{resident.code}\tadded {clock.local_date(resident.created_at)}")
         if flag:
             flagged = rights.flag_inactive(session, months)
             click.echo(f"{len(flagged)} resident(s) flagged for erasure; approve them in Wattelt.")

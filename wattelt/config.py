@@ -35,6 +35,7 @@ SETTINGS: list[tuple[str, str, object, type]] = [
     ("WATTELT_REQUIRE_2FA_ROLES", "REQUIRE_2FA_ROLES", None, str),
     ("WATTELT_LOG_LEVEL", "LOG_LEVEL", "INFO", str),
     ("WATTELT_FIGURES_CACHE", "FIGURES_CACHE", 8, int),
+    ("WATTELT_TIMEZONE", "TIMEZONE", "Europe/Amsterdam", str),
 ]
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
@@ -65,6 +66,16 @@ def load_config(
         )
     if int(config["SUPPRESSION_THRESHOLD"]) < 5:  # type: ignore[arg-type]
         raise ConfigError("WATTELT_SUPPRESSION_THRESHOLD may not be below 5")
+
+    from wattelt.clock import zone_named
+
+    try:
+        zone_named(str(config["TIMEZONE"]))
+    except ValueError:
+        raise ConfigError(
+            "WATTELT_TIMEZONE must be a time zone name such as Europe/Amsterdam, "
+            f"got {config['TIMEZONE']!r}"
+        ) from None
 
     if int(config["RETENTION_MONTHS"]) < 1:  # type: ignore[arg-type]
         raise ConfigError("WATTELT_RETENTION_MONTHS must be at least 1")
@@ -109,6 +120,8 @@ def load_config(
         MAX_CONTENT_LENGTH=1024 * 1024,
         BABEL_TRANSLATION_DIRECTORIES=str(translations_directory()),
         LANGUAGES=LANGUAGES,
+        # Flask-Babel's format_date/format_datetime show stored (UTC) moments in local time.
+        BABEL_DEFAULT_TIMEZONE=config["TIMEZONE"],
     )
     return config
 

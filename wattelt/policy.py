@@ -24,7 +24,6 @@ never replaces the resident's consent.
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 
 from flask import abort, has_request_context, make_response, render_template, request
@@ -33,7 +32,7 @@ from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, or_, select
 
-from wattelt import access_chain, db
+from wattelt import access_chain, clock, db
 from wattelt.consent import services as consent
 from wattelt.models import Involvement, NetworkMember, Resident, Role, User
 
@@ -45,7 +44,7 @@ class Action(StrEnum):
 
 
 def _active_involvement():
-    today = date.today()
+    today = clock.today()
     return or_(col(Involvement.ended_on).is_(None), col(Involvement.ended_on) > today)
 
 

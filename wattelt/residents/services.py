@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
+from wattelt import clock
 from wattelt.consent import services as consent
 from wattelt.models import (
     District,
@@ -173,7 +173,7 @@ def may_end_involvement(
 
 
 def end_involvement(db: Session, resident: Resident, involvement: Involvement) -> None:
-    involvement.ended_on = date.today()
+    involvement.ended_on = clock.today()
     db.add(involvement)
     director = db.get(User, resident.case_director_id) if resident.case_director_id else None
     if director is not None and director.organisation_id == involvement.organisation_id:
