@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -38,9 +37,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
 
 def configure_logging(app: Flask) -> None:
-    logging.basicConfig(
-        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from wattelt.observability import configure_logging as configure
+    from wattelt.observability import init_app
+
+    configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"] == "json")
+    init_app(app)
 
 
 def configure_proxy(app: Flask) -> None:

@@ -34,6 +34,9 @@ SETTINGS: list[tuple[str, str, object, type]] = [
     ("WATTELT_RETENTION_MONTHS", "RETENTION_MONTHS", 24, int),
     ("WATTELT_REQUIRE_2FA_ROLES", "REQUIRE_2FA_ROLES", None, str),
     ("WATTELT_LOG_LEVEL", "LOG_LEVEL", "INFO", str),
+    ("WATTELT_LOG_FORMAT", "LOG_FORMAT", "text", str),
+    ("WATTELT_DB_POOL_SIZE", "DB_POOL_SIZE", 4, int),
+    ("WATTELT_DB_MAX_OVERFLOW", "DB_MAX_OVERFLOW", 2, int),
     ("WATTELT_FIGURES_CACHE", "FIGURES_CACHE", 8, int),
     ("WATTELT_TIMEZONE", "TIMEZONE", "Europe/Amsterdam", str),
 ]
@@ -67,6 +70,12 @@ def load_config(
     if int(config["SUPPRESSION_THRESHOLD"]) < 5:  # type: ignore[arg-type]
         raise ConfigError("WATTELT_SUPPRESSION_THRESHOLD may not be below 5")
 
+    if config["LOG_FORMAT"] not in ("text", "json"):
+        raise ConfigError(f"WATTELT_LOG_FORMAT must be text or json, got {config['LOG_FORMAT']!r}")
+    if int(config["DB_POOL_SIZE"]) < 1 or int(config["DB_MAX_OVERFLOW"]) < 0:  # type: ignore[arg-type]
+        raise ConfigError(
+            "WATTELT_DB_POOL_SIZE must be at least 1 and WATTELT_DB_MAX_OVERFLOW at least 0"
+        )
     from wattelt.clock import zone_named
 
     try:

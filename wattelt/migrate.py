@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
@@ -26,12 +27,21 @@ def upgrade(revision: str = "head") -> None:
     command.upgrade(alembic_config(), revision)
 
 
+@functools.cache
+def head_revisions() -> frozenset[str]:
+    """The newest migration(s) this version of Wattelt ships (read once per process)."""
+    return frozenset(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+def current_revisions(connection) -> frozenset[str]:
+    return frozenset(MigrationContext.configure(connection).get_current_heads())
+
+
 def is_current() -> bool:
     """Is the database at the newest migration?"""
     engine = current_app.extensions["wattelt.engine"]
     with engine.connect() as connection:
-        current = set(MigrationContext.configure(connection).get_current_heads())
-    return current == set(ScriptDirectory.from_config(alembic_config()).get_heads())
+        return current_revisions(connection) == head_revisions()
 
 
 db_cli = AppGroup("db", help="Database migrations (Alembic).")
