@@ -10,6 +10,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from wattelt import db
 from wattelt.config import load_config
 
+#: The version of Wattelt (the package's too); CHANGELOG.md says what changed in each.
+__version__ = "0.2.0"
+
 
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Application factory: configuration, extensions, then one blueprint per feature area.
@@ -17,7 +20,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     ``instance_path`` (default: Flask's ``instance/`` folder) holds the SQLite database and the
     generated development secret key."""
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    try:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only install needs no instance folder with its settings complete
+        pass
     if test_config is None:
         app.config.from_mapping(load_config(app.instance_path))
     else:
