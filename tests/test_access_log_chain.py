@@ -4,6 +4,7 @@ by someone who went around Wattelt and its triggers."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from datetime import timedelta
@@ -163,3 +164,70 @@ def test_concurrent_commits_never_share_a_predecessor(app, db_session, make_user
     assert waiting == 1
     result = _verify(runner)
     assert result.exit_code == 0 and result.output.startswith("OK, 3 rows."), result.output
+
+
+def _verify_expecting(runner, expected: str):
+    return runner.invoke(args=["access-log", "verify", "--expect", expected])
+
+
+def test_a_hash_written_down_earlier_is_found_at_its_row(logged, runner, client):
+    written_down = _verify(runner)
+    assert written_down.exit_code == 0
+    last_hash = written_down.output.split("The last row's hash is ")[1].strip().rstrip(".")
+    assert last_hash == logged[-1].row_hash
+    # More rows are written afterwards; the one written down is still there, at its row.
+    assert client.get(f"/residents/{logged[0].resident_id}").status_code == 200
+    result = _verify_expecting(runner, last_hash.upper())
+    assert result.exit_code == 0, result.output
+    assert f"The expected hash is row {len(logged)}: the log up to it is unchanged" in (
+        result.output
+    )
+    written_since = re.search(r"and (\d+) rows were written since", result.output)
+    assert written_since is not None and int(written_since.group(1)) >= 1
+
+
+def test_an_unknown_hash_is_reported(logged, runner):
+    result = _verify_expecting(runner, "ab" * 32)
+    assert result.exit_code == 1
+    assert f"MISSING: no row has the expected hash {'ab' * 32}" in result.output
+
+
+def test_a_cut_off_tail_still_verifies_but_misses_the_written_down_hash(logged, runner, db_session):
+    last_hash = logged[-1].row_hash
+    _unprotected(db_session, "DELETE FROM access_log WHERE id >= :id", id=logged[-2].id)
+    plain = _verify(runner)
+    assert plain.exit_code == 0  # a shorter chain still fits together
+    assert plain.output.startswith(f"OK, {len(logged) - 2} rows.")
+    result = _verify_expecting(runner, last_hash)
+    assert result.exit_code == 1
+    assert "MISSING: no row has the expected hash" in result.output
+
+
+def test_a_chain_rewritten_with_fitting_hashes_misses_the_written_down_hash(
+    logged, runner, db_session
+):
+    # An insider changes the first row and computes every hash after it anew.
+    last_hash = logged[-1].row_hash
+    table = AccessLog.__table__
+    rows = [
+        dict(r._mapping)
+        for r in db_session.connection().execute(table.select().order_by(table.c.at, table.c.id))
+    ]
+    rows[0]["what"] = "nothing"
+    previous = access_chain.GENESIS
+    for row in rows:
+        row["prev_hash"] = previous
+        row["row_hash"] = previous = access_chain.row_hash(row)
+    _unprotected(db_session, "DELETE FROM access_log")
+    db_session.connection().execute(table.insert(), rows)
+    db_session.commit()
+    assert _verify(runner).exit_code == 0
+    result = _verify_expecting(runner, last_hash)
+    assert result.exit_code == 1
+    assert "MISSING" in result.output
+
+
+def test_an_expected_hash_that_is_no_hash_is_refused(logged, runner):
+    result = _verify_expecting(runner, "not-a-hash")
+    assert result.exit_code == 2
+    assert "64 hexadecimal characters" in result.output

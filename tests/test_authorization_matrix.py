@@ -136,6 +136,7 @@ RULES: dict[str, set[str]] = {
     # Rounds: the person's report for professionals with access and the resident themself.
     "rounds.resident_report": SANNE_VIEW,
     "rounds.my_report": RESIDENTS,
+    "notices.mark_seen": RESIDENTS,  # their own notices only: there is no id of another's
     "rounds.caseload": COACHES | {"manager"},
     # Anonymous figures: policymakers (their chain) and managers (their organisation) only.
     "dashboard.index": {"policymaker", "manager"},

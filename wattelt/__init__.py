@@ -98,6 +98,7 @@ def configure_blueprints(app: Flask) -> None:
     from wattelt.goals import bp as goals_bp
     from wattelt.main import bp as main_bp
     from wattelt.measurements import bp as measurements_bp
+    from wattelt.notices.blueprint import bp as notices_bp
     from wattelt.privacy import bp as privacy_bp
     from wattelt.residents import bp as residents_bp
     from wattelt.rounds import bp as rounds_bp
@@ -109,6 +110,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(measurements_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(goals_bp)
+    app.register_blueprint(notices_bp)
     app.register_blueprint(dashboard_bp)
     init_api(app)
     app.register_blueprint(rounds_bp)

@@ -113,32 +113,46 @@ class Verdict:
     broken: int | None = None
     reason: str = ""
     last_hash: str = GENESIS
+    #: The position (1 = the first row) of the row with the expected hash, if it was found.
+    expected_at: int | None = None
 
     @property
     def ok(self) -> bool:
         return self.broken is None
 
 
-def verify(rows: Iterable[Mapping]) -> Verdict:
-    """Walk ``rows`` in chain order (``(at, id)``) and find the first one that does not fit."""
+def verify(rows: Iterable[Mapping], expect: str | None = None) -> Verdict:
+    """Walk ``rows`` in chain order (``(at, id)``) and find the first one that does not fit.
+
+    ``expect``: a row hash written down earlier; the verdict says where it is in the chain (up
+    to the first broken row). Every hash covers the one before it, so a fitting chain that still
+    holds that hash still holds, unchanged, every row up to it: a chain cut short before it, or
+    rewritten from an earlier row on, no longer has it."""
     previous = GENESIS
     count = 0
+    expected_at = 0 if expect == GENESIS else None  # what an empty log's "last hash" is
     for row in rows:
         count += 1
         if row["prev_hash"] != previous:
-            return Verdict(count, row["id"], "does not follow the row before it", previous)
+            return Verdict(
+                count, row["id"], "does not follow the row before it", previous, expected_at
+            )
         if row["row_hash"] != row_hash(row):
-            return Verdict(count, row["id"], "its content does not match its hash", previous)
+            return Verdict(
+                count, row["id"], "its content does not match its hash", previous, expected_at
+            )
         previous = row["row_hash"]
-    return Verdict(count, last_hash=previous)
+        if previous == expect:
+            expected_at = count
+    return Verdict(count, last_hash=previous, expected_at=expected_at)
 
 
-def verify_database(session: Session) -> Verdict:
+def verify_database(session: Session, expect: str | None = None) -> Verdict:
     table = AccessLog.__table__  # type: ignore[attr-defined]
     result = session.connection().execute(
         select(table).order_by(table.c.at, table.c.id).execution_options(yield_per=1000)
     )
     try:
-        return verify(row._mapping for row in result)
+        return verify((row._mapping for row in result), expect)
     finally:
         result.close()  # it may stop early, at a broken row

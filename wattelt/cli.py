@@ -245,14 +245,30 @@ def retention(flag: bool, months: int | None) -> None:
 access_log_cli = AppGroup("access-log", help="The access log.")
 
 
+def _row_hash(_ctx, _param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip().lower()
+    if len(value) != 64 or any(c not in "0123456789abcdef" for c in value):
+        raise click.BadParameter("a row hash is 64 hexadecimal characters, as verify prints it.")
+    return value
+
+
 @access_log_cli.command("verify")
+@click.option(
+    "--expect",
+    metavar="HASH",
+    callback=_row_hash,
+    help="A last hash written down earlier: it must still be in the chain.",
+)
 @with_appcontext
-def verify_access_log() -> None:
-    """Check the access log's hash chain; exit code 1 at the first row that does not fit."""
+def verify_access_log(expect: str | None) -> None:
+    """Check the access log's hash chain; exit code 1 at the first row that does not fit, or
+    when the hash given with --expect is no longer in the chain."""
     from wattelt import access_chain
 
     with db.standalone_session() as session:
-        verdict = access_chain.verify_database(session)
+        verdict = access_chain.verify_database(session, expect)
     if not verdict.ok:
         click.echo(
             f"BROKEN at row {verdict.broken}: {verdict.reason} "
@@ -261,6 +277,19 @@ def verify_access_log() -> None:
         )
         raise SystemExit(1)
     click.echo(f"OK, {verdict.rows} rows. The last row's hash is {verdict.last_hash}.")
+    if expect is None:
+        return
+    if verdict.expected_at is None:
+        click.echo(
+            f"MISSING: no row has the expected hash {expect}: the log was cut short before it, "
+            "or rewritten from an earlier row on.",
+            err=True,
+        )
+        raise SystemExit(1)
+    click.echo(
+        f"The expected hash is row {verdict.expected_at}: the log up to it is unchanged, "
+        f"and {verdict.rows - verdict.expected_at} rows were written since."
+    )
 
 
 def _reasons_not_tracebacks(command: click.Command) -> None:

@@ -134,6 +134,23 @@ def is_responsible(session: Session, user: User | None, resident: Resident) -> b
     )
 
 
+def may_see_notices(session: Session, user: User | None, resident: Resident) -> bool:
+    """Notices (the case director changed, an organisation stopped, a login link was made) are
+    for the resident themself and their own organisation: its coaches and manager while they may
+    see the resident, and the case director. Not for partner organisations, and not for the
+    network: a carer is not told about the resident's helpers or others' accounts."""
+    if user is None or not can(session, user, Action.VIEW, resident):
+        return False
+    role = user.role_enum
+    if role is Role.RESIDENT:
+        return True
+    if role not in (Role.COACH, Role.MANAGER):
+        return False
+    return resident.case_director_id == user.id or (
+        user.organisation_id in consent.own_organisation_ids(session, resident)
+    )
+
+
 #: ``Session.info`` key of the decisions already taken with that session (see :func:`can`).
 _DECISIONS = "wattelt.policy.decisions"
 

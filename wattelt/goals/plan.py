@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from wattelt.goals import history
 from wattelt.goals.services import Conflict, compare_and_set
 from wattelt.models import Plan, Resident, User, utcnow
+from wattelt.notices import services as notices
 from wattelt.residents import services as residents
 
 NOTE_MAX = 200
@@ -82,7 +83,8 @@ def change_case_director(
 def record_case_director(
     db: Session, resident: Resident, user: User, old_director_id: int | None
 ) -> None:
-    """Write a case director change (made here or on the resident's page) into the history."""
+    """Write a case director change (made here or on the resident's page) into the history, and
+    tell the resident and their own organisation (a notice)."""
     if old_director_id == resident.case_director_id:
         return
     old = db.get(User, old_director_id) if old_director_id else None
@@ -95,4 +97,5 @@ def record_case_director(
         old=old.display_name if old else "",
         new=new.display_name if new else "",
     )
+    notices.case_director_changed(db, resident, user, old, new)
     db.flush()

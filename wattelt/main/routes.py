@@ -8,6 +8,7 @@ from wattelt.forms import EmptyForm
 from wattelt.main import bp, services
 from wattelt.measurements import services as measurements
 from wattelt.models import NetworkMember, Resident, Role
+from wattelt.notices import services as notices
 from wattelt.policy import Action, resident_or_404
 from wattelt.rounds import caseload
 from wattelt.security import safe_next
@@ -28,6 +29,8 @@ def home():
             return render_template(
                 "main/home_resident.html",
                 resident=resident,
+                notices=notices.for_viewer(session_, current_user, resident, unseen_only=True),
+                notices_form=EmptyForm(),
                 helpers=services.helpers_of(session_, resident),
                 network=services.network_of(session_, resident),
                 draft=measurements.open_draft(session_, resident),

@@ -25,6 +25,7 @@ from wattelt.models.measurement import (
     AnswerCorrection,
     Measurement,
 )
+from wattelt.models.notice import NOTICE_KINDS, Notice
 from wattelt.models.organisation import Chain, District, Organisation
 from wattelt.models.outcome import OutcomeAtom, OutcomeItem, OutcomeResident
 from wattelt.models.privacy import (
@@ -65,6 +66,8 @@ __all__ = [
     "Involvement",
     "LoginFailure",
     "NetworkMember",
+    "NOTICE_KINDS",
+    "Notice",
     "Organisation",
     "Plan",
     "PlanChange",

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from wattelt import db
 from wattelt.models import Resident, Role
+from wattelt.notices import services as notices
 from wattelt.policy import Action, log_access, require_role, resident_or_404, write_pending_log
 from wattelt.privacy import access, bp
 from wattelt.privacy.forms import ACTION_LABELS, AccessLogFilterForm
@@ -80,5 +81,11 @@ def resident_access_log(resident_id: int):
 @require_role(Role.RESIDENT)
 def my_access_log():
     resident = resident_or_404(current_user, own_resident().id, Action.VIEW, "who looked")
-    looks = access.who_looked(db.session(), resident, current_user.id)
-    return render_template("privacy/who_looked.html", resident=resident, looks=looks)
+    session = db.session()
+    looks = access.who_looked(session, resident, current_user.id)
+    return render_template(
+        "privacy/who_looked.html",
+        resident=resident,
+        looks=looks,
+        notices=notices.for_viewer(session, current_user, resident),
+    )

@@ -12,6 +12,7 @@ from wattelt.auth.services import AccountHasPassword, create_invitation
 from wattelt.forms import EmptyForm, choices, version_of
 from wattelt.measurements import services as measurement_services
 from wattelt.models import District, Involvement, NetworkMember, Resident, Role, User
+from wattelt.notices import services as notices
 from wattelt.policy import (
     Action,
     can,
@@ -145,6 +146,7 @@ def _detail_context(resident: Resident, may_manage: bool, **forms) -> dict:
             ).all()
         ),
         "may_manage": may_manage,
+        "notices": notices.for_viewer(session, current_user, resident, limit=10),
         "may_measure": can(session, current_user, Action.CHANGE, resident),
         "measurements": measurement_services.measurements_of(session, resident),
         "action_form": EmptyForm(),
@@ -250,7 +252,7 @@ def end_involvement(resident_id: int, involvement_id: int):
         abort(404)
     if not services.may_end_involvement(session, current_user, resident, involvement):
         abort(403)
-    services.end_involvement(session, resident, involvement)
+    services.end_involvement(session, resident, involvement, current_user)
     flash(_("The organisation no longer works with this resident."), "success")
     return redirect(url_for("residents.detail", resident_id=resident.id) + "#involvements")
 
@@ -319,6 +321,7 @@ def invite_resident(resident_id: int):
         token = create_invitation(session, account, current_user)
     except AccountHasPassword:
         return _has_password(resident)
+    notices.login_link_made(session, resident, current_user)
     return render_template(
         "residents/invitation.html",
         resident=resident,
@@ -354,6 +357,7 @@ def invite_member(resident_id: int, member_id: int):
         token = create_invitation(session, account, current_user)
     except AccountHasPassword:
         return _has_password(resident)
+    notices.login_link_made(session, resident, current_user, member)
     return render_template(
         "residents/invitation.html",
         resident=resident,

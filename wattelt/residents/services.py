@@ -19,6 +19,7 @@ from wattelt.models import (
     Role,
     User,
 )
+from wattelt.notices import services as notices
 
 # No 0/O, 1/I/L: codes are read aloud and typed over from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -172,14 +173,22 @@ def may_end_involvement(
     return involvement.organisation_id not in own or user.organisation_id in own
 
 
-def end_involvement(db: Session, resident: Resident, involvement: Involvement) -> None:
+def end_involvement(
+    db: Session, resident: Resident, involvement: Involvement, by: User | None
+) -> None:
+    """End the involvement today (and the case director's role, if it was theirs); the resident
+    and their own organisation are told (notices)."""
     involvement.ended_on = clock.today()
     db.add(involvement)
+    organisation = db.get(Organisation, involvement.organisation_id)
+    if organisation is not None:
+        notices.involvement_ended(db, resident, by, organisation)
     director = db.get(User, resident.case_director_id) if resident.case_director_id else None
     if director is not None and director.organisation_id == involvement.organisation_id:
         resident.case_director_id = None
         resident.version += 1
         db.add(resident)
+        notices.case_director_changed(db, resident, by, director, None)
     db.flush()
 
 
