@@ -2,5 +2,9 @@
 in production."""
 
 from wattelt import create_app
+from wattelt.config import ConfigError
 
-app = create_app()
+try:
+    app = create_app()
+except ConfigError as exc:  # a setting is wrong: say which, without a traceback
+    raise SystemExit(f"Wattelt cannot start: {exc}") from None

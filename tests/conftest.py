@@ -81,6 +81,16 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """A checkout compiles its catalogues when a development app starts; an app built in
+    production mode never does, so compile them first for tests that start one."""
+    from wattelt.config import translations_directory
+    from wattelt.i18n import compile_catalogues
+
+    compile_catalogues(translations_directory())
+
+
 #: 15 seconds into a 30-second two-factor step, so a code made for it never races a step boundary.
 TOTP_NOW = 1_800_000_015.0
 

@@ -54,6 +54,7 @@ RULES: dict[str, set[str]] = {
     "static": EVERYONE,
     "main.home": EVERYONE,
     "main.healthz": EVERYONE,
+    "main.livez": EVERYONE,
     "main.set_language": EVERYONE,
     "auth.login": EVERYONE,
     "auth.easy_login": EVERYONE,

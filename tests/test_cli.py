@@ -151,3 +151,58 @@ def test_demo_twice_keeps_the_data_and_reset_rebuilds(runner, db_session):
     assert reset.exit_code == 0, reset.output
     db_session.expire_all()
     assert db_session.exec(select(func.count()).select_from(Chain)).one() == 1
+
+
+def test_create_user_says_why_a_password_is_refused_without_a_traceback(runner, db_session):
+    result = runner.invoke(
+        args=["create-user", "--email", "new@gemeente.example", "--name", "N"],
+        input="1234567890\n1234567890\n",
+    )
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)  # a clear error, not a crash
+    assert "Gebruik ook letters" in result.output
+    assert db_session.exec(select(func.count()).select_from(User)).one() == 0
+
+
+def test_commands_refuse_bad_input_with_a_reason(runner):
+    for args, reason in [
+        (["db", "upgrade", "no-such-revision"], "no-such-revision"),
+        (["db", "downgrade", "no-such-revision"], "no-such-revision"),
+        (["retention", "--months", "0"], "--months"),
+    ]:
+        result = runner.invoke(args=args)
+        assert result.exit_code != 0, args
+        assert isinstance(result.exception, SystemExit), (args, result.exception)
+        assert reason in result.output, (args, result.output)
+
+
+def test_commands_say_when_the_database_cannot_be_reached(app, runner):
+    from wattelt.db import make_engine
+
+    engine = app.extensions["wattelt.engine"]
+    app.extensions["wattelt.engine"] = make_engine("sqlite:////nonexistent/folder/wattelt.sqlite")
+    try:
+        result = runner.invoke(args=["retention"])
+    finally:
+        app.extensions["wattelt.engine"].dispose()
+        app.extensions["wattelt.engine"] = engine
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "The database cannot be used" in result.output
+
+
+def test_a_wrong_setting_stops_the_app_with_its_name(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run(
+        [sys.executable, "-c", "import app"],
+        cwd=root,
+        env={"WATTELT_SESSION_IDLE_MINUTES": "half an hour", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert "WATTELT_SESSION_IDLE_MINUTES must be a whole number" in result.stderr
+    assert "Traceback" not in result.stderr

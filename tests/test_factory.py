@@ -134,3 +134,112 @@ def test_healthz_reports_an_unreachable_database(tmp_path):
         assert response.json["status"] == "error"
     finally:
         app.extensions["wattelt.engine"].dispose()
+
+
+def _production(database_url, **overrides):
+    return app_config(
+        database_url,
+        ENVIRON={"WATTELT_ENV": "production", "WATTELT_SECRET_KEY": "s" * 40},
+        **overrides,
+    )
+
+
+def test_production_refuses_to_start_without_compiled_translations(database_url, tmp_path):
+    """A package built without its catalogues would silently show English to Dutch users."""
+    sources = tmp_path / "translations"
+    for language in ("nl", "en"):
+        (sources / language / "LC_MESSAGES").mkdir(parents=True)
+        (sources / language / "LC_MESSAGES" / "messages.po").write_text('msgid ""\nmsgstr ""\n')
+    with pytest.raises(ConfigError, match="translations are missing"):
+        create_app(_production(database_url, BABEL_TRANSLATION_DIRECTORIES=str(sources)))
+    # Production never writes into its own files (they may be read-only).
+    assert list(sources.glob("*/LC_MESSAGES/*.mo")) == []
+
+
+def test_development_compiles_missing_translations(database_url, tmp_path):
+    sources = tmp_path / "translations"
+    (sources / "nl" / "LC_MESSAGES").mkdir(parents=True)
+    (sources / "nl" / "LC_MESSAGES" / "messages.po").write_text('msgid ""\nmsgstr ""\n')
+    app = create_app(app_config(database_url, BABEL_TRANSLATION_DIRECTORIES=str(sources)))
+    app.extensions["wattelt.engine"].dispose()
+    assert (sources / "nl" / "LC_MESSAGES" / "messages.mo").is_file()
+
+
+def test_healthz_says_when_the_schema_is_behind(app, client, db_session):
+    """A new version started before `db upgrade` must not get users: its queries would fail."""
+    from sqlalchemy import text
+
+    from wattelt.migrate import head_revisions
+
+    (head,) = head_revisions()
+    db_session.exec(text("UPDATE alembic_version SET version_num = '0001_foundation'"))
+    db_session.commit()
+    try:
+        response = client.get("/healthz")
+    finally:  # the database of this worker is used by the next test (PostgreSQL)
+        db_session.exec(text(f"UPDATE alembic_version SET version_num = '{head}'"))
+        db_session.commit()
+    assert response.status_code == 503
+    assert response.json == {"status": "error", "database": "ok", "schema": "not current"}
+
+
+def test_healthz_answers_current_schema(client):
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok", "schema": "current"}
+
+
+def test_livez_answers_without_a_database(tmp_path):
+    app = create_app(app_config(f"sqlite:///{tmp_path / 'missing' / 'wattelt.sqlite'}"))
+    try:
+        client = app.test_client()
+        assert client.get("/healthz").status_code == 503
+        response = client.get("/livez")
+        assert response.status_code == 200 and response.json == {"status": "ok"}
+    finally:
+        app.extensions["wattelt.engine"].dispose()
+
+
+def test_every_response_has_a_request_id_that_is_in_the_log(database_url, caplog):
+    from flask import current_app
+
+    app = create_app(app_config(database_url))
+
+    @app.get("/_test/log")
+    def _log_something():
+        current_app.logger.warning("something to tell")
+        return "ok"
+
+    client = app.test_client()
+    try:
+        first = client.get("/_test/log").headers["X-Request-Id"]
+    finally:
+        app.extensions["wattelt.engine"].dispose()
+    second = client.get("/livez").headers["X-Request-Id"]
+    assert len(first) >= 8 and first != second
+    assert [r.request_id for r in caplog.records if r.message == "something to tell"] == [first]
+    # The proxy's id is kept, so its log and Wattelt's tell of the same request.
+    given = client.get("/livez", headers={"X-Request-Id": "nginx-0123456789abcdef"})
+    assert given.headers["X-Request-Id"] == "nginx-0123456789abcdef"
+    forged = client.get("/livez", headers={"X-Request-Id": "x] ERROR forged log text"})
+    assert " " not in forged.headers["X-Request-Id"]
+
+
+def test_json_log_lines():
+    import json
+    import logging
+
+    from wattelt.observability import JsonFormatter
+
+    record = logging.LogRecord("wattelt", logging.ERROR, __file__, 1, "broke %s", ("x",), None)
+    record.request_id = "abc12345"
+    line = json.loads(JsonFormatter().format(record))
+    assert line["message"] == "broke x" and line["request_id"] == "abc12345"
+    assert line["level"] == "ERROR" and line["time"].endswith("Z")
+
+
+def test_pool_size_comes_from_the_settings(tmp_path):
+    config = load_config(
+        str(tmp_path), {"WATTELT_DB_POOL_SIZE": "3", "WATTELT_DB_MAX_OVERFLOW": "0"}
+    )
+    assert (config["DB_POOL_SIZE"], config["DB_MAX_OVERFLOW"]) == (3, 0)
+    with pytest.raises(ConfigError, match="WATTELT_LOG_FORMAT"):
+        load_config(str(tmp_path), {"WATTELT_LOG_FORMAT": "xml"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask
@@ -11,6 +10,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from wattelt import db
 from wattelt.config import load_config
 
+#: The version of Wattelt (the package's too); CHANGELOG.md says what changed in each.
+__version__ = "0.2.0"
+
 
 def create_app(test_config: dict | None = None, instance_path: str | None = None) -> Flask:
     """Application factory: configuration, extensions, then one blueprint per feature area.
@@ -18,7 +20,10 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
     ``instance_path`` (default: Flask's ``instance/`` folder) holds the SQLite database and the
     generated development secret key."""
     app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    try:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only install needs no instance folder with its settings complete
+        pass
     if test_config is None:
         app.config.from_mapping(load_config(app.instance_path))
     else:
@@ -38,9 +43,11 @@ def create_app(test_config: dict | None = None, instance_path: str | None = None
 
 
 def configure_logging(app: Flask) -> None:
-    logging.basicConfig(
-        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from wattelt.observability import configure_logging as configure
+    from wattelt.observability import init_app
+
+    configure(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"] == "json")
+    init_app(app)
 
 
 def configure_proxy(app: Flask) -> None:

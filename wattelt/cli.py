@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import click
+from alembic.util import CommandError
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from wattelt import db
+from wattelt import clock, db
 from wattelt.auth.passwords import hash_password, password_problem
 from wattelt.auth.services import create_invitation
 from wattelt.migrate import db_cli
@@ -217,7 +220,12 @@ def demo(reset: bool) -> None:
 
 @click.command("retention")
 @click.option("--flag", is_flag=True, help="Also flag them for erasure (a person approves).")
-@click.option("--months", type=int, default=None, help="Instead of WATTELT_RETENTION_MONTHS.")
+@click.option(
+    "--months",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Instead of WATTELT_RETENTION_MONTHS.",
+)
 @with_appcontext
 def retention(flag: bool, months: int | None) -> None:
     """List residents without activity for longer than the retention period."""
@@ -227,7 +235,7 @@ def retention(flag: bool, months: int | None) -> None:
     with db.standalone_session() as session:
         residents = rights.inactive_residents(session, months)
         for resident in residents:
-            click.echo(f"{resident.code}\tadded {resident.created_at:%Y-%m-%d}")
+            click.echo(f"{resident.code}\tadded {clock.local_date(resident.created_at)}")
         if flag:
             flagged = rights.flag_inactive(session, months)
             click.echo(f"{len(flagged)} resident(s) flagged for erasure; approve them in Wattelt.")
@@ -285,14 +293,45 @@ def verify_access_log(expect: str | None) -> None:
     )
 
 
+def _reasons_not_tracebacks(command: click.Command) -> None:
+    """Make the errors an operator can cause (a revision that does not exist, a database that
+    cannot be reached) end ``command`` with a clear reason and exit code 1, not a traceback."""
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _reasons_not_tracebacks(sub)
+        return
+    callback = command.callback
+    if callback is None or getattr(callback, "_wattelt_reasons", False):
+        return
+
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except CommandError as exc:  # Alembic: unknown revision, models and migrations differ
+            raise click.ClickException(str(exc)) from None
+        except OperationalError as exc:
+            raise click.ClickException(
+                f"The database cannot be used: {str(exc.orig).strip()} "
+                "(check WATTELT_DATABASE_URL and that the database server runs)."
+            ) from None
+
+    run._wattelt_reasons = True  # type: ignore[attr-defined]
+    command.callback = run
+
+
 def register(app: Flask) -> None:
     from wattelt.outcomes.cli import outcomes_cli
 
-    app.cli.add_command(db_cli)
-    app.cli.add_command(outcomes_cli)
-    app.cli.add_command(translate_cli)
-    app.cli.add_command(create_user)
-    app.cli.add_command(demo)
-    app.cli.add_command(synth)
-    app.cli.add_command(retention)
-    app.cli.add_command(access_log_cli)
+    for command in (
+        db_cli,
+        outcomes_cli,
+        translate_cli,
+        create_user,
+        demo,
+        synth,
+        retention,
+        access_log_cli,
+    ):
+        _reasons_not_tracebacks(command)
+        app.cli.add_command(command)

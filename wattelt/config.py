@@ -34,6 +34,9 @@ SETTINGS: list[tuple[str, str, object, type]] = [
     ("WATTELT_RETENTION_MONTHS", "RETENTION_MONTHS", 24, int),
     ("WATTELT_REQUIRE_2FA_ROLES", "REQUIRE_2FA_ROLES", None, str),
     ("WATTELT_LOG_LEVEL", "LOG_LEVEL", "INFO", str),
+    ("WATTELT_LOG_FORMAT", "LOG_FORMAT", "text", str),
+    ("WATTELT_DB_POOL_SIZE", "DB_POOL_SIZE", 4, int),
+    ("WATTELT_DB_MAX_OVERFLOW", "DB_MAX_OVERFLOW", 2, int),
     ("WATTELT_FIGURES_CACHE", "FIGURES_CACHE", 8, int),
     ("WATTELT_MAIL_SERVER", "MAIL_SERVER", None, str),
     ("WATTELT_MAIL_PORT", "MAIL_PORT", 587, int),
@@ -41,6 +44,7 @@ SETTINGS: list[tuple[str, str, object, type]] = [
     ("WATTELT_MAIL_PASSWORD", "MAIL_PASSWORD", None, str),
     ("WATTELT_MAIL_USE_TLS", "MAIL_USE_TLS", "starttls", str),
     ("WATTELT_MAIL_SENDER", "MAIL_SENDER", None, str),
+    ("WATTELT_TIMEZONE", "TIMEZONE", "Europe/Amsterdam", str),
 ]
 
 #: How Wattelt talks to the mail server: STARTTLS on a plain connection, TLS from the start
@@ -65,7 +69,8 @@ def load_config(
         try:
             config[key] = convert(raw)
         except ValueError as exc:
-            raise ConfigError(f"{variable} must be a {convert.__name__}, got {raw!r}") from exc
+            kind = "a whole number" if convert is int else f"a {convert.__name__}"
+            raise ConfigError(f"{variable} must be {kind}, got {raw!r}") from exc
 
     if config["BABEL_DEFAULT_LOCALE"] not in LANGUAGES:
         raise ConfigError(
@@ -74,6 +79,22 @@ def load_config(
         )
     if int(config["SUPPRESSION_THRESHOLD"]) < 5:  # type: ignore[arg-type]
         raise ConfigError("WATTELT_SUPPRESSION_THRESHOLD may not be below 5")
+
+    if config["LOG_FORMAT"] not in ("text", "json"):
+        raise ConfigError(f"WATTELT_LOG_FORMAT must be text or json, got {config['LOG_FORMAT']!r}")
+    if int(config["DB_POOL_SIZE"]) < 1 or int(config["DB_MAX_OVERFLOW"]) < 0:  # type: ignore[arg-type]
+        raise ConfigError(
+            "WATTELT_DB_POOL_SIZE must be at least 1 and WATTELT_DB_MAX_OVERFLOW at least 0"
+        )
+    from wattelt.clock import zone_named
+
+    try:
+        zone_named(str(config["TIMEZONE"]))
+    except ValueError:
+        raise ConfigError(
+            "WATTELT_TIMEZONE must be a time zone name such as Europe/Amsterdam, "
+            f"got {config['TIMEZONE']!r}"
+        ) from None
 
     if int(config["RETENTION_MONTHS"]) < 1:  # type: ignore[arg-type]
         raise ConfigError("WATTELT_RETENTION_MONTHS must be at least 1")
@@ -128,10 +149,22 @@ def load_config(
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,  # the session lifetime bounds the token; a form left open stays usable
         MAX_CONTENT_LENGTH=1024 * 1024,
-        BABEL_TRANSLATION_DIRECTORIES=str(Path(__file__).resolve().parent.parent / "translations"),
+        BABEL_TRANSLATION_DIRECTORIES=str(translations_directory()),
         LANGUAGES=LANGUAGES,
+        # Flask-Babel's format_date/format_datetime show stored (UTC) moments in local time.
+        BABEL_DEFAULT_TIMEZONE=config["TIMEZONE"],
     )
     return config
+
+
+def translations_directory() -> Path:
+    """Where the compiled catalogues are: inside the package when it was built (a wheel or
+    ``pip install .``; ``setup.py`` compiles them there), else ``translations/`` of the checkout."""
+    package = Path(__file__).resolve().parent
+    built = package / "translations"
+    if built.is_dir():
+        return built
+    return package.parent / "translations"
 
 
 def _development_secret(instance: Path) -> str:

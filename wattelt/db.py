@@ -39,7 +39,10 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 4, max_overflow: int = 2) -> Engine:
+    """The engine for ``url``. On PostgreSQL each process keeps up to ``pool_size`` connections
+    open and opens at most ``max_overflow`` more at busy moments (WATTELT_DB_POOL_SIZE and
+    WATTELT_DB_MAX_OVERFLOW; see docs/operations.md for sizing against max_connections)."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         kwargs: dict = {"connect_args": {"check_same_thread": False, "timeout": 15}}
@@ -48,7 +51,15 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # Moments are stored in UTC in columns without a zone: the session's time zone must be UTC,
+    # whatever the server's default (a Dutch server may well say Europe/Amsterdam).
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        connect_args={"options": "-c timezone=UTC"},
+    )
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -66,7 +77,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["wattelt.engine"] = make_engine(app.config["DATABASE_URL"])
+    app.extensions["wattelt.engine"] = make_engine(
+        app.config["DATABASE_URL"],
+        pool_size=int(app.config.get("DB_POOL_SIZE", 4)),
+        max_overflow=int(app.config.get("DB_MAX_OVERFLOW", 2)),
+    )
 
     @app.after_request
     def _commit(response):

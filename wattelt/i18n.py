@@ -1,7 +1,10 @@
 """Languages: Dutch first, English complete. The catalogues live in ``translations/``.
 
-A fresh checkout has only the ``.po`` sources; the compiled ``.mo`` files are built on start-up
-when missing or older than their source, so a new install shows translated pages at once.
+A built package carries the compiled ``.mo`` files inside ``wattelt/translations/`` (``setup.py``
+compiles them when the package is built). A development checkout has only the ``.po`` sources:
+there the ``.mo`` files are compiled on start-up when missing or older than their source, so a
+new checkout shows translated pages at once. Production never compiles (its files may be
+read-only) and refuses to start when a language's catalogue is missing.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, Request, current_app, g, request, session
+from flask import Flask, Request, current_app, g, has_request_context, request, session
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from wtforms.i18n import messages_path
@@ -25,6 +28,8 @@ log = logging.getLogger(__name__)
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a command (flask --app app ...): the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = getattr(g, "language_override", None)
     if chosen in languages:
         return chosen
@@ -72,9 +77,30 @@ class WatteltRequest(Request):
         return _wtforms_catalogue(str(get_locale()))
 
 
+def missing_catalogues(directory: Path, languages) -> list[Path]:
+    """The compiled catalogues of ``languages`` that ``directory`` lacks."""
+    paths = [directory / language / "LC_MESSAGES" / "messages.mo" for language in languages]
+    return [path for path in paths if not path.is_file()]
+
+
 def init_app(app: Flask) -> None:
+    from wattelt.config import ConfigError
+
     app.request_class = WatteltRequest
-    compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
+    directory = Path(app.config["BABEL_TRANSLATION_DIRECTORIES"])
+    production = app.config["WATTELT_ENV"] == "production"
+    if not production and any(directory.glob("*/LC_MESSAGES/*.po")):
+        compile_catalogues(directory)
+    missing = missing_catalogues(directory, app.config["LANGUAGES"])
+    if missing and production:
+        raise ConfigError(
+            "Wattelt refuses to start: the compiled translations are missing ("
+            + ", ".join(str(path) for path in missing)
+            + "). Install a built package (pip install . or a wheel), or run "
+            "`flask --app app translate compile` before starting."
+        )
+    for path in missing:
+        log.warning("translations missing: %s (pages fall back to English)", path)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["format_date"] = format_date
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
@@ -37,7 +36,7 @@ from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, or_, select
 
-from wattelt import access_chain, db
+from wattelt import access_chain, clock, db
 from wattelt.consent import services as consent
 from wattelt.models import (
     ErasureRequest,
@@ -58,7 +57,7 @@ class Action(StrEnum):
 
 
 def _active_involvement():
-    today = date.today()
+    today = clock.today()
     return or_(col(Involvement.ended_on).is_(None), col(Involvement.ended_on) > today)
 
 

@@ -73,7 +73,9 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _idle_timeout():
-        if request.endpoint in ("static", "main.healthz") or request.path.startswith("/api/"):
+        if request.endpoint in ("static", "main.healthz", "main.livez") or request.path.startswith(
+            "/api/"
+        ):
             return None  # no session for these (the API authenticates with tokens)
         session.permanent = True
         if not current_user.is_authenticated:

@@ -22,12 +22,13 @@ purpose and organisation is the current choice. No row means no consent.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, literal, or_
 from sqlalchemy.sql import ColumnElement, Select
 from sqlmodel import Session, col, select
 
+from wattelt import clock
 from wattelt.models import ConsentRecord, Involvement, Organisation, Resident, User
 
 
@@ -170,7 +171,7 @@ def consent_version(db: Session, resident: Resident) -> int:
 def partner_organisations(db: Session, resident: Resident) -> list[Organisation]:
     """The involved organisations that need consent: active, and not the resident's own."""
     own = own_organisation_ids(db, resident)
-    today = date.today()
+    today = clock.today()
     rows = db.exec(
         select(Organisation)
         .join(Involvement, col(Involvement.organisation_id) == Organisation.id)
@@ -277,7 +278,7 @@ def history(db: Session, resident: Resident) -> list[tuple[ConsentRecord, str | 
 
 def explainers(db: Session, resident: Resident) -> list[User]:
     """Professionals who can have explained the choices: those working with the resident."""
-    today = date.today()
+    today = clock.today()
     ids = select(Involvement.professional_id).where(
         Involvement.resident_id == resident.id,
         or_(col(Involvement.ended_on).is_(None), col(Involvement.ended_on) > today),

@@ -9,10 +9,11 @@ organisations, and her carer Jan has a step of his own.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
+from wattelt import clock
 from wattelt.demo.world import World
 from wattelt.goals import history
 from wattelt.goals.scores import signed
@@ -368,7 +369,7 @@ class _Plan:
         return scored
 
     def appoint(self) -> None:
-        on = date.today() + timedelta(days=self.rng.randint(3, 28))
+        on = clock.today() + timedelta(days=self.rng.randint(3, 28))
         while on.weekday() >= 5:
             on += timedelta(days=1)
         note = self.rng.choice(APPOINTMENT_NOTES).format(name=self.director.display_name.split()[0])
@@ -435,7 +436,7 @@ def _sanne(plan: _Plan) -> None:
         text="Sanne meenemen naar de zangclub",
         helper="network",
         network_member_id=jan.id,
-        due_on=date.today() + timedelta(days=10),
+        due_on=clock.today() + timedelta(days=10),
         created_by_id=plan.director.id,
         updated_by_id=plan.director.id,
     )

@@ -9,10 +9,11 @@ finished rounds and fills in her third herself; it is halfway.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlmodel import Session
 
+from wattelt import clock
 from wattelt.demo.world import World
 from wattelt.models import OVERALL, Answer, Measurement, Resident, utcnow
 from wattelt.questionnaires.loader import registry
@@ -34,7 +35,7 @@ def _clamp(value: int, low: int = 1, high: int = 5) -> int:
 
 
 def _questionnaire_for(resident: Resident) -> Questionnaire:
-    young = date.today().year - resident.birth_year <= 23
+    young = clock.today().year - resident.birth_year <= 23
     return registry().latest("jong") if young else registry().default()
 
 

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
+from wattelt import clock
 from wattelt.db import bulk_insert, bulk_insert_ids
 from wattelt.demo.world import World
 from wattelt.models import (
@@ -109,7 +110,7 @@ def add_population(
 
     The summary of rounds is not refreshed here: call ``outcomes.summary.refresh`` (or
     ``rebuild``) afterwards."""
-    today = today or date.today()
+    today = today or clock.today()
     now = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
     adults = registry().default()
     young = registry().latest("jong")

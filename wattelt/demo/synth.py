@@ -28,6 +28,7 @@ from datetime import date
 from sqlalchemy import func, insert, select, text
 from sqlmodel import Session, col
 
+from wattelt import clock
 from wattelt.demo.population import Spread, add_population
 from wattelt.models import (
     Answer,
@@ -137,7 +138,7 @@ def synthesise(
     if not 1 <= rounds <= 20:
         raise ValueError("rounds must be between 1 and 20")
     rng = random.Random(seed)
-    today = today or date.today()
+    today = today or clock.today()
     report = Report()
     started = time.perf_counter()
     if chains is None:

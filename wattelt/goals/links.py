@@ -3,12 +3,10 @@ page), as template globals, so those pages need only one ``include`` line."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import format_date, format_decimal, format_time
 from flask_login import current_user
 
-from wattelt import db
+from wattelt import clock, db
 from wattelt.goals import bp, domains, presenting, scores
 from wattelt.goals.access import language
 from wattelt.goals.forms import STATUS_LABELS
@@ -56,7 +54,7 @@ def _helpers() -> dict:
         "status_labels": STATUS_LABELS,
         "domain_label": lambda key: domains.label(key, language()),
         "history_value": _history_value,
-        "now": date.today(),
+        "now": clock.today(),
         "t_score": lambda value: format_decimal(value, format="0.0"),
     }
 

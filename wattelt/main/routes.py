@@ -105,10 +105,30 @@ def set_language():
 
 @bp.route("/healthz")
 def healthz():
-    """For the load balancer: is the app up and the database reachable?"""
+    """Readiness, for the proxy or orchestrator: is the database reachable and at the newest
+    migration this version ships? (503 otherwise: do not send users here yet.)"""
+    from wattelt.migrate import current_revisions, head_revisions
+
     try:
-        db.session().exec(text("SELECT 1"))  # type: ignore[call-overload]
+        connection = db.session().connection()
+        connection.execute(text("SELECT 1"))
+        current = current_revisions(connection)
     except Exception:  # noqa: BLE001 - any failure means "not healthy"
         current_app.logger.exception("health check: database unreachable")
         return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+    if current != head_revisions():
+        current_app.logger.error(
+            "health check: database schema at %s, this version needs %s "
+            "(run: flask --app app db upgrade)",
+            ", ".join(sorted(current)) or "nothing",
+            ", ".join(sorted(head_revisions())),
+        )
+        return jsonify(status="error", database="ok", schema="not current"), 503
+    return jsonify(status="ok", database="ok", schema="current")
+
+
+@bp.route("/livez")
+def livez():
+    """Liveness: the process answers. Touches no database, so a database outage does not make
+    an orchestrator restart healthy workers."""
+    return jsonify(status="ok")

@@ -3,6 +3,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from wattelt import clock
 from wattelt.models.base import utcnow
 
 RELATIONS = ("carer", "partner", "parent", "child", "family", "friend", "neighbour", "other")
@@ -42,7 +43,7 @@ class Involvement(SQLModel, table=True):
     resident_id: int = Field(foreign_key="resident.id", index=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     professional_id: int | None = Field(default=None, foreign_key="users.id", index=True)
-    started_on: date = Field(default_factory=date.today)
+    started_on: date = Field(default_factory=clock.today)
     ended_on: date | None = None
 
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from wattelt import clock
 from wattelt.models import NetworkMember, Notice, Organisation, Resident, User, utcnow
 from wattelt.notices import wording
 from wattelt.policy import may_see_notices
@@ -117,7 +118,7 @@ def mark_seen(db: Session, resident: Resident, up_to_id: int, at: datetime | Non
 
 def _export(db: Session, resident: Resident) -> list[Row]:
     return [
-        {"date": notice.at.date().isoformat(), "notice": wording.for_resident(notice)}
+        {"date": clock.local_date(notice.at).isoformat(), "notice": wording.for_resident(notice)}
         for notice in reversed(notices_of(db, resident, limit=10_000))
     ]
 

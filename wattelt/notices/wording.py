@@ -4,11 +4,12 @@ words), and in short for professionals. Worded when shown, so it follows the rea
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+from wattelt import clock
 from wattelt.models import Notice
 
 
@@ -32,7 +33,7 @@ def _day(at: datetime, with_year: bool) -> str:
 
 def for_resident(notice: Notice) -> str:
     # The year only when it is not this year: "3 december".
-    when = _day(notice.at, notice.at.year != date.today().year)
+    when = _day(notice.at, clock.local(notice.at).year != clock.today().year)
     by = notice.by_name or "Wattelt"
     new = _named(notice.about, notice.about_organisation)
     old = _named(notice.previous, notice.previous_organisation)

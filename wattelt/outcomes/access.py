@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from wattelt import clock
 from wattelt.models import Chain, District, Organisation, User
 from wattelt.outcomes.atoms import Scope
 from wattelt.outcomes.dimensions import Options
@@ -75,7 +76,7 @@ def period_keys(first_year: int | None, today: date | None = None) -> list[str]:
     """Years and quarters a period filter can take: from the first year with a first
     measurement counted in the scope's figures (at most ten years back) to this year, newest
     first."""
-    today = today or date.today()
+    today = today or clock.today()
     start = max(first_year or today.year, today.year - 10)
     keys: list[str] = []
     for year in range(today.year, start - 1, -1):

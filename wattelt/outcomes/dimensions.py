@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case
 from sqlalchemy.sql.elements import ColumnElement
 
+from wattelt import clock
 from wattelt.models import PERSPECTIVES
 
 #: (key, lowest age, highest age): age = year of the first measurement - birth year.
@@ -130,7 +131,7 @@ PARAMETERS = ("organisation", "district", "age_band", "period", "questionnaire",
 def parse_filters(args: Mapping[str, str], options: Options, today: date | None = None) -> Parsed:
     """Read the filters from query parameters. A wrong value is reported in ``errors`` (by
     parameter name, in the user's language) and left out; it is never guessed at."""
-    today = today or date.today()
+    today = today or clock.today()
     errors: dict[str, str] = {}
     values: dict = {}
 

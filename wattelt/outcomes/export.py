@@ -11,10 +11,10 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask_babel import gettext as _
 
+from wattelt import clock
 from wattelt.outcomes.atoms import DISTRIBUTION_VALUES
 from wattelt.outcomes.results import Count, Figures, Group, ItemFigures
 
@@ -155,7 +155,7 @@ def codebook(result: Figures, goals_on: bool) -> Sheet:
     sheet = Sheet("codebook", ["topic", "meaning"])
     rows = sheet.rows
     rows.append([_("Scope"), result.scope])
-    rows.append([_("Made in"), date.today().strftime("%Y-%m")])
+    rows.append([_("Made in"), clock.today().strftime("%Y-%m")])
     for name, value in chosen:
         rows.append([_("Filter: %(name)s", name=name), value])
     rows.append(

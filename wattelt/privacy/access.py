@@ -4,12 +4,13 @@ resident's own "who looked at my data" in plain words."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, or_
 from sqlalchemy.sql import Select
 from sqlmodel import Session, col, select
 
+from wattelt import clock
 from wattelt.models import AccessLog, Organisation, Resident, User
 from wattelt.policy import sees_whole_access_log, write_pending_log
 
@@ -25,7 +26,8 @@ class LogFilter:
 
 
 def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
+    """The beginning of the local day (WATTELT_TIMEZONE), in UTC as the log stores it."""
+    return clock.day_start(day)
 
 
 def review_query(reviewer: User, wanted: LogFilter) -> Select:
@@ -73,7 +75,12 @@ def who_looked(db: Session, resident: Resident, own_user_id: int, limit: int = 2
     """Per day, organisation (the one the person worked for then), role and kind of access,
     newest first; the resident's own visits are left out (they know those)."""
     write_pending_log(db)
-    day = func.date(AccessLog.at)
+    # Counted per hour in the database, then per *local* day here: a look at 00:30 in
+    # Amsterdam belongs to that day, not to the day before as it does in UTC.
+    if db.get_bind().dialect.name == "postgresql":
+        hour = func.date_trunc("hour", AccessLog.at)
+    else:
+        hour = func.strftime("%Y-%m-%d %H:00:00", AccessLog.at)
     # Seeing a code in a list, or reviewing the log, is told apart from looking at the data.
     kind = case(
         (col(AccessLog.what).like("%(code only)"), "code"),
@@ -81,24 +88,19 @@ def who_looked(db: Session, resident: Resident, own_user_id: int, limit: int = 2
         else_=AccessLog.action,
     )
     rows = db.exec(
-        select(day, Organisation.name, AccessLog.role, kind, func.count())
+        select(hour, Organisation.name, AccessLog.role, kind, func.count())
         .join(User, col(User.id) == AccessLog.user_id, isouter=True)
         .join(Organisation, col(Organisation.id) == AccessLog.organisation_id, isouter=True)
         .where(
             AccessLog.resident_id == resident.id,
             or_(col(AccessLog.user_id).is_(None), AccessLog.user_id != own_user_id),
         )
-        .group_by(day, Organisation.name, AccessLog.role, kind)
-        .order_by(day.desc(), Organisation.name)
-        .limit(limit)
+        .group_by(hour, Organisation.name, AccessLog.role, kind)
     ).all()
-    return [
-        Look(
-            d if isinstance(d, date) else date.fromisoformat(str(d)[:10]),
-            org,
-            role,
-            action,
-            times,
-        )
-        for d, org, role, action, times in rows
-    ]
+    counted: dict[tuple, int] = {}
+    for at, org, role, action, times in rows:
+        moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+        key = (clock.local_date(moment), org, role, action)
+        counted[key] = counted.get(key, 0) + times
+    newest_first = sorted(counted, key=lambda k: (-k[0].toordinal(), k[1] or "", k[2], k[3]))
+    return [Look(*key, counted[key]) for key in newest_first[:limit]]

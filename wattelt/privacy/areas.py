@@ -11,12 +11,13 @@ Unfinished and stopped measurements never count in figures, so they are deleted 
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
+from wattelt import clock
 from wattelt.db import metadata
 from wattelt.models import (
     Answer,
@@ -51,6 +52,9 @@ def _name(db: Session, user_id: int | None) -> str | None:
 
 
 def _iso(value) -> str | None:
+    """A day as ``2026-11-23``; a moment with its zone (UTC, as stored): never ambiguous."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
     return value.isoformat() if value is not None else None
 
 
@@ -114,7 +118,7 @@ def _erase_involvements(db: Session, resident: Resident) -> None:
     db.exec(
         update(Involvement)
         .where(col(Involvement.resident_id) == resident.id)
-        .values(professional_id=None, ended_on=date.today())
+        .values(professional_id=None, ended_on=clock.today())
     )
 
 

@@ -1,10 +1,9 @@
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from wattelt import clock
 from wattelt.forms import choices, optional_int
 
 RELATION_LABELS = {
@@ -19,12 +18,21 @@ RELATION_LABELS = {
 }
 
 
+class UpToThisYear(NumberRange):
+    """A year from ``min`` up to the local current year, read when the form is checked (a
+    worker started in December still accepts a child born in January)."""
+
+    def __call__(self, form, field):
+        self.max = clock.today().year
+        super().__call__(form, field)
+
+
 class ResidentForm(FlaskForm):
     birth_year = IntegerField(
         _l("Birth year"),
         validators=[
             InputRequired(_l("Fill in the birth year.")),
-            NumberRange(min=1900, max=date.today().year, message=_l("Fill in a year like 1980.")),
+            UpToThisYear(min=1900, message=_l("Fill in a year like 1980.")),
         ],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
+from wattelt import clock
 from wattelt.consent import services as consent
 from wattelt.models import (
     District,
@@ -179,7 +179,7 @@ def end_involvement(
 ) -> None:
     """End the involvement today (and the case director's role, if it was theirs); the resident
     and their own organisation are told (notices)."""
-    involvement.ended_on = date.today()
+    involvement.ended_on = clock.today()
     db.add(involvement)
     organisation = db.get(Organisation, involvement.organisation_id)
     if organisation is not None:

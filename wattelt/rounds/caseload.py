@@ -17,6 +17,7 @@ from sqlalchemy import func, or_
 from sqlalchemy.sql import Select
 from sqlmodel import Session, select
 
+from wattelt import clock
 from wattelt.models import Organisation, User
 from wattelt.models.organisation import DEFAULT_FOLLOW_UP_MONTHS
 from wattelt.policy import coach_accounts, directs_cases, visible_residents
@@ -138,7 +139,7 @@ def load(
     questionnaires: Registry,
     today: date | None = None,
 ) -> Caseload:
-    today = today or date.today()
+    today = today or clock.today()
     months = interval_of(db, user.organisation_id)
     q = _base(user, questionnaires)
     query = _filtered(select(*q.c), q, user, filters, months, today)
@@ -199,7 +200,7 @@ def _total_change(record, references, items) -> tuple[str | None, str | None]:
 def due_counts(db: Session, user: User, today: date | None = None) -> tuple[int, int]:
     """(overdue, due within a month or never measured) among a coach's own residents, or a
     manager's organisation."""
-    today = today or date.today()
+    today = today or clock.today()
     months = interval_of(db, user.organisation_id)
     visible = visible_residents(user).subquery("visible")
     q = aggregates.due_query(visible, user.organisation_id).subquery("due")

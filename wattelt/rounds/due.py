@@ -11,6 +11,8 @@ import calendar
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from wattelt import clock
+
 DUE_SOON_DAYS = 30
 
 DueStatus = Literal["never", "overdue", "due", "later"]
@@ -26,9 +28,10 @@ def add_months(day: date, months: int) -> date:
 
 
 def as_date(moment: datetime | date | None) -> date | None:
-    if moment is None or not isinstance(moment, datetime):
-        return moment
-    return moment.date()
+    """The local day of a stored moment (``WATTELT_TIMEZONE``), not the day in UTC."""
+    if moment is None:
+        return None
+    return clock.local_date(moment)
 
 
 def next_due(last_round: datetime | date | None, months: int) -> date | None:
