@@ -5,6 +5,7 @@
  *  - [data-read-aloud]   read text aloud with the browser's own speech (nothing leaves the device)
  *  - .copy-button        copy an invitation link to the clipboard
  *  - form[data-confirm]  ask before a form with consequences is sent
+ *  - [data-show-password] a toggle that shows the typed password
  *  - .error-summary      gets focus on page load, so a screen reader reads the errors first
  */
 (function () {
@@ -465,6 +466,25 @@
     });
   }
 
+  /* --------------------------------------------------------- show password */
+
+  /* A toggle button: pressed, the password field shows what was typed. */
+  function initShowPassword() {
+    each("button[data-show-password]", function (button) {
+      var input = doc.getElementById(button.getAttribute("data-show-password"));
+      if (!input) {
+        return;
+      }
+      button.setAttribute("aria-pressed", "false");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var show = input.type === "password";
+        input.type = show ? "text" : "password";
+        button.setAttribute("aria-pressed", show ? "true" : "false");
+      });
+    });
+  }
+
   /* ----------------------------------------------------------------- focus */
 
   function initFocus() {
@@ -478,7 +498,7 @@
   }
 
   function init() {
-    var parts = [initReadAloud, initCopy, initConfirm, initFocus];
+    var parts = [initReadAloud, initCopy, initConfirm, initShowPassword, initFocus];
     for (var i = 0; i < parts.length; i++) {
       try {
         parts[i]();
