@@ -93,10 +93,15 @@ def test_a_background_save_with_a_stale_token_gets_a_fresh_one(csrf_client, db_s
     assert [a.value for a in _stored(db_session).values()] == [4]
 
 
-def test_a_screen_without_any_token_is_still_refused(csrf_client, db_session, sanne):
+@pytest.mark.parametrize("headers", [AUTOSAVE, {}], ids=["background", "form"])
+def test_a_screen_without_any_token_is_still_refused(csrf_client, db_session, sanne, headers):
     screen = _first_screen(csrf_client, db_session, sanne)
-    response = csrf_client.post(screen, data={"answer": "4", "version": "0"}, headers=AUTOSAVE)
-    assert response.status_code == 400 and not _stored(db_session)
+    for token in (None, "forged"):
+        data = {"answer": "4", "version": "0", "action": "next"}
+        if token:
+            data["csrf_token"] = token
+        response = csrf_client.post(screen, data=data, headers=headers)
+        assert response.status_code == 400 and not _stored(db_session)
 
 
 def _idle(client) -> None:
