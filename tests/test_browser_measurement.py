@@ -205,3 +205,28 @@ def test_question_screens_fit_phone_tablet_and_200_percent_zoom(page, people, vi
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )
     assert overflow <= 0
+
+
+def test_enter_on_a_chosen_answer_goes_forward_not_back(page, people, db_session):
+    browser_login(page, people["coach"])
+    _start_together(page, people["sanne"])
+    page.get_by_label("Goed", exact=True).check()
+    page.get_by_role("button", name="Volgende").click()
+    page.wait_for_url(re.compile(r"/fill/resident/2$"))
+    # On screen 2 "Back" is enabled and is the first button anyone sees in the form.
+    page.locator("input[name=answer]").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/fill/resident/3")
+    assert_no_axe_violations(page)
+    # The same from a wish box.
+    page.get_by_label("Hier wil ik over praten").focus()
+    page.keyboard.press("Space")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/fill/resident/4")
+    answers = _answers(db_session)
+    assert answers[DEFAULT.domains[1].key].value == 3
+    assert answers[DEFAULT.domains[2].key].wants_to_talk is True

@@ -135,14 +135,17 @@ def load_config(
             )
         config["SECRET_KEY"] = _development_secret(Path(instance_path))
 
-    idle = timedelta(minutes=int(config["SESSION_IDLE_MINUTES"]))  # type: ignore[arg-type]
+    # The cookie lives as long as a session may (the idle timeout is checked on the server, from
+    # the time of the last request kept in the session): when a session ends for being idle,
+    # the browser still knows which login page fits and shows why the user was logged out.
+    lifetime = timedelta(hours=int(config["SESSION_MAX_HOURS"]))  # type: ignore[arg-type]
     config.update(
         # __Host-: the browser sends it only over HTTPS, to this host, for every path.
         SESSION_COOKIE_NAME="__Host-wattelt_session" if production else "wattelt_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=production,
-        PERMANENT_SESSION_LIFETIME=idle,
+        PERMANENT_SESSION_LIFETIME=lifetime,
         SESSION_REFRESH_EACH_REQUEST=True,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=production,

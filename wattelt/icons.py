@@ -37,6 +37,9 @@ ICONS: dict[str, str] = {
     ),
     "check": '<path d="M5 12.5l4.5 4.5L19 7.5"/>',
     "plus": '<path d="M12 5v14M5 12h14"/>',
+    "eye": (
+        '<path d="M2 12s3.5-7 10-7 10 7 10 7-3.5 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>'
+    ),
     "key": (
         '<circle cx="8" cy="14" r="4"/><path d="M11 11l8.5-8.5"/><path d="M16 6l2.5 2.5"/>'
         '<path d="M14 8l2 2"/>'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, jsonify, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
 from sqlmodel import select
@@ -93,7 +93,7 @@ def init_app(app: Flask) -> None:
                 "info",
             )
             return _to_login_page()
-        idle = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+        idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
         seen = session.get("seen")
         if seen is not None and now - float(seen) > idle:
             remember_login_page(current_user)
@@ -110,11 +110,23 @@ def init_app(app: Flask) -> None:
     def _unauthorized():
         # A resident or network member whose session ended goes to the easy login, not to the
         # professionals' page with its e-mail address field.
-        flash(login_manager.login_message, login_manager.login_message_category)
+        if not session.get("_flashes"):  # not twice when the idle timeout just said why
+            flash(login_manager.login_message, login_manager.login_message_category)
         return _to_login_page()
 
 
+#: Sent by the question screens' background saves: they get an answer they can read, not a page.
+AUTOSAVE_HEADER = "X-Wattelt-Autosave"
+
+
 def _to_login_page():
-    return redirect(
-        url_for(login_page(), next=request.full_path if request.method == "GET" else None)
-    )
+    if request.method == "GET":
+        back = request.full_path
+    else:
+        # A form sent to a page that can also be opened (a question screen): back to that page.
+        rule = request.url_rule
+        back = request.path if rule is not None and "GET" in (rule.methods or ()) else None
+    url = url_for(login_page(), next=back)
+    if request.headers.get(AUTOSAVE_HEADER) == "1":
+        return jsonify(saved=False, logged_out=True, login=url), 401
+    return redirect(url)

@@ -5,12 +5,14 @@ and what they may do with it come from the capabilities in ``wattelt.policy``.""
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError, generate_csrf
 
 from wattelt import db
+from wattelt.extensions import csrf
 from wattelt.forms import EmptyForm, choices, version_of
 from wattelt.measurements import bp, services
 from wattelt.measurements.forms import (
@@ -156,16 +158,32 @@ def _step_context(measurement, resident, perspective: str, step: int):
     return screens, screens[step - 1]
 
 
+def _token_is_stale() -> bool:
+    """The CSRF check of ``CSRFProtect``, done here: on a question screen a stale token (the
+    session ended and began again) must not end on an error page with the answer gone."""
+    if request.method != "POST" or not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return False
+    try:
+        csrf.protect()
+    except CSRFError:
+        return True
+    return False
+
+
 @bp.route(
     "/measurements/<id:measurement_id>/fill/<perspective>/<int:step>", methods=["GET", "POST"]
 )
+@csrf.exempt  # checked in the view by _token_is_stale, with the same rules
 @login_required
 def fill(measurement_id: int, perspective: str, step: int):
     measurement, resident = _load(measurement_id, "measurement answer")
     if perspective not in PERSPECTIVES:
         abort(404)
     session = db.session()
+    autosave = request.headers.get("X-Wattelt-Autosave") == "1"
     if measurement.status != "draft":
+        if autosave:
+            return jsonify(saved=False, locked=True), 409
         if request.method == "POST":
             return _locked_response(measurement)
         return redirect(url_for("measurements.summary", measurement_id=measurement.id))
@@ -183,9 +201,27 @@ def fill(measurement_id: int, perspective: str, step: int):
             form.wants_to_work.data = existing.wants_to_work
             form.note.data = existing.note
         form.version.data = existing.version if existing else 0
-    autosave = request.headers.get("X-Wattelt-Autosave") == "1"
     conflict = None
+    if _token_is_stale():
+        if autosave:
+            # The page sends it again with this token, which belongs to the session as it is now.
+            return jsonify(saved=False, csrf_token=generate_csrf()), 400
+        # Shown again with what was chosen, and a new token: pressing Next once more saves it.
+        return _render_step(
+            form,
+            measurement,
+            resident,
+            perspective,
+            step,
+            screens,
+            item,
+            questionnaire,
+            stale=True,
+        ), 400
     if request.method == "POST":
+        if autosave and request.form.get("action") == "keepalive":
+            # Someone is busy on this screen: the request itself keeps the session going.
+            return jsonify(saved=False, alive=True)
         if not form.validate_on_submit():
             if autosave:
                 return jsonify(saved=False, errors=form.errors), 400
@@ -266,11 +302,21 @@ def fill(measurement_id: int, perspective: str, step: int):
 
 
 def _render_step(
-    form, measurement, resident, perspective, step, screens, item, questionnaire, conflict=None
+    form,
+    measurement,
+    resident,
+    perspective,
+    step,
+    screens,
+    item,
+    questionnaire,
+    conflict=None,
+    stale=False,
 ):
     language = _language()
     return render_template(
         "measurements/step.html",
+        stale=stale,
         form=form,
         measurement=measurement,
         resident=resident,

@@ -5,6 +5,7 @@
  *  - [data-read-aloud]   read text aloud with the browser's own speech (nothing leaves the device)
  *  - .copy-button        copy an invitation link to the clipboard
  *  - form[data-confirm]  ask before a form with consequences is sent
+ *  - [data-show-password] a toggle that shows the typed password
  *  - .error-summary      gets focus on page load, so a screen reader reads the errors first
  */
 (function () {
@@ -88,12 +89,68 @@
     return display !== "inline" && display !== "inline-block" && display !== "contents";
   }
 
+  function labelOf(input) {
+    var labels = input.labels && input.labels.length ? input.labels : [];
+    return labels.length ? readableText(labels[0]).replace(/[.]$/, "") : "";
+  }
+
+  /* "You chose: Not good." after a group of choices (a fieldset) in which something is chosen. */
+  function chosenText(fieldset, chosenLabel) {
+    var chosen = [];
+    each("input[type=radio], input[type=checkbox]", function (input) {
+      if (input.checked && input.closest("fieldset") === fieldset) {
+        var label = labelOf(input);
+        if (label) chosen.push(label);
+      }
+    }, fieldset);
+    return chosen.length ? (chosenLabel + " " + chosen.join(", ") + ".") : "";
+  }
+
+  /*
+   * A table, read per row as sentences: "Money. Resident: Not good. Coach: Good." Cells marked
+   * [data-no-read] (links such as "Change" in every row) are left out.
+   */
+  function tableText(table, chosenLabel) {
+    var out = [];
+    var caption = table.querySelector("caption");
+    if (caption) {
+      out.push(readableText(caption, chosenLabel));
+    }
+    var headers = [];
+    if (table.tHead && table.tHead.rows.length) {
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) {
+        headers.push(cell.matches(SKIP) ? "" : readableText(cell, chosenLabel).replace(/[.]$/, ""));
+      });
+    }
+    Array.prototype.forEach.call(table.tBodies, function (body) {
+      Array.prototype.forEach.call(body.rows, function (row) {
+        var parts = [];
+        Array.prototype.forEach.call(row.cells, function (cell, index) {
+          if (cell.matches(SKIP)) {
+            return;
+          }
+          var text = readableText(cell, chosenLabel).replace(/[.]$/, "");
+          if (!text) {
+            return;
+          }
+          var head = cell.tagName === "TH" ? "" : headers[index] || "";
+          parts.push(head ? head + ": " + text : text);
+        });
+        if (parts.length) {
+          out.push(parts.join(". ") + ".");
+        }
+      });
+    });
+    return out.join(" ");
+  }
+
   /*
    * The visible text of an element, as innerText would give it, but leaving out [data-no-read],
    * aria-hidden and hidden parts. After every block (paragraph, list item, heading) a full stop
    * is added when there is none, so the voice pauses there instead of running sentences together.
+   * A table is read per row; after a group of choices what is chosen is said (with chosenLabel).
    */
-  function readableText(root) {
+  function readableText(root, chosenLabel) {
     var text = "";
 
     function endSentence() {
@@ -120,8 +177,17 @@
       if (block) {
         endSentence();
       }
+      if (node.tagName === "TABLE") {
+        text += tableText(node, chosenLabel);
+        endSentence();
+        return;
+      }
       for (var child = node.firstChild; child; child = child.nextSibling) {
         walk(child);
+      }
+      if (node.tagName === "FIELDSET" && chosenLabel) {
+        endSentence();
+        text += chosenText(node, chosenLabel);
       }
       if (block) {
         endSentence();
@@ -169,9 +235,8 @@
 
     // Some browsers load their voices later.
     try {
-      synth.getVoices();
       if (typeof synth.addEventListener === "function") {
-        synth.addEventListener("voiceschanged", function () {});
+        synth.addEventListener("voiceschanged", checkVoices);
       }
     } catch (e) {
       /* ignore */
@@ -202,13 +267,47 @@
       return safeQueryAll(selector);
     }
 
+    /* Without a voice for the page's language, the button says so (and still reads). */
+    function noteMissingVoice(button, voice) {
+      var note = button.querySelector(".read-aloud-note");
+      if (voice || note) {
+        return;
+      }
+      note = doc.createElement("span");
+      note.className = "read-aloud-note";
+      note.textContent = button.getAttribute("data-no-voice-label") || "";
+      button.appendChild(note);
+    }
+
+    function checkVoices() {
+      var voices = [];
+      try {
+        voices = synth.getVoices() || [];
+      } catch (e) {
+        return;
+      }
+      if (voices.length) {
+        var voice = pickVoice(synth, pageLanguage());
+        buttons.forEach(function (button) {
+          noteMissingVoice(button, voice);
+        });
+      }
+    }
+
     function speak(button) {
-      var text = targetsOf(button).map(readableText).filter(Boolean).join(" ");
+      var chosenLabel = button.getAttribute("data-chosen-label") || "";
+      var text = targetsOf(button)
+        .map(function (target) {
+          return readableText(target, chosenLabel);
+        })
+        .filter(Boolean)
+        .join(" ");
       if (!text) {
         return;
       }
       var lang = pageLanguage();
       var voice = pickVoice(synth, lang);
+      noteMissingVoice(button, voice);
       var pieces = chunks(text);
       speakingButton = button;
       button.setAttribute("aria-pressed", "true");
@@ -261,6 +360,8 @@
         }
       });
     });
+
+    checkVoices();
 
     // Stop talking when leaving the page.
     window.addEventListener("pagehide", stop);
@@ -365,6 +466,25 @@
     });
   }
 
+  /* --------------------------------------------------------- show password */
+
+  /* A toggle button: pressed, the password field shows what was typed. */
+  function initShowPassword() {
+    each("button[data-show-password]", function (button) {
+      var input = doc.getElementById(button.getAttribute("data-show-password"));
+      if (!input) {
+        return;
+      }
+      button.setAttribute("aria-pressed", "false");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var show = input.type === "password";
+        input.type = show ? "text" : "password";
+        button.setAttribute("aria-pressed", show ? "true" : "false");
+      });
+    });
+  }
+
   /* ----------------------------------------------------------------- focus */
 
   function initFocus() {
@@ -378,7 +498,7 @@
   }
 
   function init() {
-    var parts = [initReadAloud, initCopy, initConfirm, initFocus];
+    var parts = [initReadAloud, initCopy, initConfirm, initShowPassword, initFocus];
     for (var i = 0; i < parts.length; i++) {
       try {
         parts[i]();
