@@ -35,6 +35,7 @@ from wattelt.models.privacy import (
     RecoveryCode,
     TwoFactor,
 )
+from wattelt.models.release import Release
 from wattelt.models.resident import Involvement, NetworkMember, Resident
 from wattelt.models.user import Invitation, Role, User, new_login_id
 
@@ -71,6 +72,7 @@ __all__ = [
     "OutcomeAtom",
     "OutcomeItem",
     "OutcomeResident",
+    "Release",
     "Resident",
     "Role",
     "Step",
