@@ -256,10 +256,11 @@ def verify_access_log() -> None:
 
 
 def register(app: Flask) -> None:
-    from wattelt.outcomes.cli import outcomes_cli
+    from wattelt.outcomes.cli import figures_cli, outcomes_cli
 
     app.cli.add_command(db_cli)
     app.cli.add_command(outcomes_cli)
+    app.cli.add_command(figures_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(create_user)
     app.cli.add_command(demo)

@@ -35,6 +35,7 @@ SETTINGS: list[tuple[str, str, object, type]] = [
     ("WATTELT_REQUIRE_2FA_ROLES", "REQUIRE_2FA_ROLES", None, str),
     ("WATTELT_LOG_LEVEL", "LOG_LEVEL", "INFO", str),
     ("WATTELT_FIGURES_CACHE", "FIGURES_CACHE", 8, int),
+    ("WATTELT_RELEASE_PERIOD", "RELEASE_PERIOD", "quarterly", str),
 ]
 
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
@@ -65,6 +66,11 @@ def load_config(
     if int(config["SUPPRESSION_THRESHOLD"]) < 5:  # type: ignore[arg-type]
         raise ConfigError("WATTELT_SUPPRESSION_THRESHOLD may not be below 5")
 
+    config["RELEASE_PERIOD"] = str(config["RELEASE_PERIOD"]).strip().lower()
+    if config["RELEASE_PERIOD"] not in ("monthly", "quarterly"):
+        raise ConfigError(
+            f"WATTELT_RELEASE_PERIOD must be monthly or quarterly, got {config['RELEASE_PERIOD']!r}"
+        )
     if int(config["RETENTION_MONTHS"]) < 1:  # type: ignore[arg-type]
         raise ConfigError("WATTELT_RETENTION_MONTHS must be at least 1")
     # Admins and policymakers need a second factor in production unless said otherwise.

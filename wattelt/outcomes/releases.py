@@ -1,0 +1,510 @@
+"""Releases (peildatum): frozen, dated sets of anonymous figures, and the rule across time.
+
+A release freezes the published blocks of every scope (chain) and perspective (``frozen``), so
+policymakers, their exports and the API answer every filter from frozen data. Live figures can
+be differenced between two moments; releases can only be differenced with each other, and each
+new release is checked against *every* earlier one before it is stored.
+
+The rule across time
+--------------------
+For every kind of figure ("family": residents measured, goals, GAS, each life domain per
+perspective) and every earlier release, take the residents of both releases and label each one
+with (its block in the new release, its block in the earlier release, whether what it adds to
+its block changed). A resident not counted in a release - not measured yet, consent withdrawn,
+or in a held-back block - has "no block" there. Each group of residents with the same label is
+a *cell*. Every published number of either release is a sum over whole blocks, so any
+combination of published numbers of the two releases (a difference, a sum, anything linear) is
+the same for every resident of a cell: it is about whole cells. **Every cell must hold at least
+k residents.** Then no number, and no combination of numbers, of two releases is about fewer than
+k residents.
+
+When a cell is smaller, the new blocks it touches are *held back*: left out of the new release
+(its figures are computed without them, as "fewer than k" where nothing is left), and their
+residents count as "no block". That is repeated until every cell against every earlier release
+holds at least k residents; it always ends, because a release without any blocks passes (each
+earlier block holds at least k). The release says how many blocks and residents it held back;
+they return in a later release once enough has changed around them.
+
+What a resident "adds to a block" is compared by a fingerprint, never stored as answers: the
+first and latest answer (and the change threshold) for a life domain, whether they were measured
+twice and what they want to work on, their goals set and reached, their GAS T-score.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+from sqlalchemy import select, text
+from sqlmodel import Session, col
+from sqlmodel import select as model_select
+
+from wattelt.models import (
+    OVERALL,
+    PERSPECTIVES,
+    Chain,
+    Organisation,
+    OutcomeItem,
+    OutcomeResident,
+    Release,
+    utcnow,
+)
+from wattelt.outcomes import figures, frozen
+from wattelt.outcomes.atoms import Scope
+from wattelt.outcomes.disclosure import BlockSet
+
+#: PostgreSQL's transaction-level advisory lock around making a release ("wattelt release").
+LOCK_KEY = 0x57_52_45_4C
+PERIODS = ("monthly", "quarterly")
+
+
+class ReleaseRefused(Exception):
+    """The release cannot be made (a message for the admin)."""
+
+
+def family_name(field_name: str, item: str | None = None, perspective: str = "") -> str:
+    """The family a field of ``Families`` belongs to for the rule: the wishes ride on the
+    residents' blocks; each life domain is a family per perspective."""
+    if field_name == "items":
+        return f"item:{perspective}:{item}"
+    if field_name == "wishes":
+        return "residents"
+    if field_name in ("residents", "goals", "gas"):
+        return field_name
+    raise ReleaseRefused(f"no rule across time for the figures '{field_name}'")
+
+
+def scopes(db: Session) -> dict[str, Scope]:
+    """Every scope a policymaker can see: each chain, and each organisation without one."""
+    found: dict[str, Scope] = {}
+    organisations = db.exec(model_select(Organisation).order_by(col(Organisation.id))).all()
+    chains = {c.id: c for c in db.exec(model_select(Chain)).all()}
+    members: dict[int, list[int]] = {}
+    for o in organisations:
+        if o.chain_id is None:
+            found[f"organisation:{o.id}"] = Scope((o.id,), None, o.name)
+        else:
+            members.setdefault(o.chain_id, []).append(o.id)
+    for chain_id, ids in members.items():
+        found[f"chain:{chain_id}"] = Scope(tuple(ids), chain_id, chains[chain_id].name)
+    return found
+
+
+def scope_key(scope: Scope) -> str:
+    if scope.chain_id is not None:
+        return f"chain:{scope.chain_id}"
+    return f"organisation:{scope.organisation_ids[0]}"
+
+
+# --- Who is in which block, and what they add ------------------------------------------------
+
+
+@dataclass
+class Members:
+    """One scope's residents in one release: sorted ids, and per family each resident's
+    published block (-1: none) and a fingerprint of what they add to it."""
+
+    ids: np.ndarray
+    labels: dict[str, np.ndarray] = field(default_factory=dict)
+    prints: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+class Inconsistent(Exception):
+    """The summary changed while it was read; read again."""
+
+
+def _item_code(item: str) -> int:
+    return zlib.crc32(item.encode()) * 2_654_435_761 % (1 << 61)
+
+
+def _resident_rows(db: Session) -> tuple[list, list]:
+    r = OutcomeResident
+    residents = (
+        db.connection()
+        .execute(
+            select(
+                col(r.resident_id),
+                col(r.organisation_id),
+                col(r.district_id),
+                col(r.age_band),
+                col(r.baseline_year),
+                col(r.baseline_quarter),
+                col(r.questionnaire_key),
+                col(r.questionnaire_version),
+                col(r.measurements),
+                col(r.change_threshold),
+                col(r.goals_set),
+                col(r.goals_reached),
+                col(r.gas_t_milli),
+            )
+            .where(col(r.counted).is_(True))
+            .where(col(r.organisation_id).is_not(None))
+        )
+        .all()
+    )
+    i = OutcomeItem
+    items = (
+        db.connection()
+        .execute(
+            select(
+                col(i.resident_id),
+                col(i.perspective),
+                col(i.item),
+                col(i.baseline_value),
+                col(i.latest_value),
+                col(i.wants_to_work),
+            )
+            .join(r, col(r.resident_id) == col(i.resident_id))
+            .where(col(r.counted).is_(True))
+            .where(
+                (col(i.baseline_value).is_not(None) & col(i.latest_value).is_not(None))
+                | (col(i.wants_to_work).is_(True) & (col(i.perspective) == "resident"))
+            )
+        )
+        .all()
+    )
+    return residents, items
+
+
+def _labels(blocks: BlockSet, index, atom: np.ndarray, inside: np.ndarray) -> np.ndarray:
+    """Each resident's block in this family (-1: not in it); checks the blocks' sizes."""
+    labels = np.full(len(atom), -1, dtype=np.int64)
+    if blocks.count and len(atom):
+        where = np.full(len(index) + 1, -1, dtype=np.int64)
+        where[blocks.atom_ids] = np.arange(len(blocks.atom_ids))
+        found = where[np.where(inside, atom, len(index))]
+        ok = found >= 0
+        labels[ok] = blocks.block_of[found[ok]]
+    counted = np.bincount(labels[labels >= 0], minlength=blocks.count)
+    if blocks.count and not np.array_equal(counted, blocks.sums[:, 0]):
+        raise Inconsistent
+    if not blocks.count and (labels >= 0).any():
+        raise Inconsistent
+    return labels
+
+
+def _members(
+    scope: Scope, fams: dict[str, figures.Families], residents: list, items_by_resident: dict
+) -> Members:
+    own = [row for row in residents if row[1] in scope.organisation_ids]
+    own.sort(key=lambda row: row[0])
+    ids = np.array([row[0] for row in own], dtype=np.int64)
+    members = Members(ids)
+    first = fams["resident"].residents
+    index = first.index
+    if index is None or not len(own):
+        atom = np.zeros(len(own), dtype=np.int64)
+        index = []
+    else:
+        position = index.position
+        atom = np.fromiter(
+            (position.get((o, d, a, y, q, k, v), -1) for _r, o, d, a, y, q, k, v, *_ in own),
+            dtype=np.int64,
+            count=len(own),
+        )
+        if (atom < 0).any():
+            raise Inconsistent
+    everyone = np.ones(len(own), dtype=bool)
+    repeated = np.array([row[8] >= 2 for row in own], dtype=np.int64)
+    wishes = np.array(
+        [
+            sum(_item_code(item) for item, *_v in items_by_resident.get(row[0], {}).get("w", []))
+            % (1 << 61)
+            for row in own
+        ],
+        dtype=np.int64,
+    )
+    fam = fams["resident"]
+    members.labels["residents"] = _labels(fam.residents, index, atom, everyone)
+    members.prints["residents"] = repeated + 2 * wishes
+    goals_set = np.array([row[10] for row in own], dtype=np.int64)
+    reached = np.array([row[11] for row in own], dtype=np.int64)
+    t_milli = np.array([row[12] if row[12] is not None else 0 for row in own], dtype=np.int64)
+    has_t = np.array([row[12] is not None for row in own], dtype=bool)
+    members.labels["goals"] = _labels(fam.goals, index, atom, goals_set > 0)
+    members.prints["goals"] = goals_set * (1 << 20) + reached
+    members.labels["gas"] = _labels(fam.gas, index, atom, (goals_set > 0) & has_t)
+    members.prints["gas"] = t_milli
+    threshold = np.array([row[9] for row in own], dtype=np.int64)
+    for perspective, fam in fams.items():
+        for item, blocks in fam.items.items():
+            inside = np.zeros(len(own), dtype=bool)
+            prints = np.zeros(len(own), dtype=np.int64)
+            for n, row in enumerate(own):
+                found = items_by_resident.get(row[0], {}).get(perspective, {}).get(item)
+                if found is not None:
+                    inside[n] = True
+                    step = 1 if item == OVERALL else threshold[n]
+                    prints[n] = found[0] * 10_000 + found[1] * 100 + step
+            name = family_name("items", item, perspective)
+            members.labels[name] = _labels(blocks, index, atom, inside)
+            members.prints[name] = prints
+    return members
+
+
+def _items_by_resident(items: list) -> dict:
+    found: dict = {}
+    for resident_id, perspective, item, baseline, latest, wants in items:
+        mine = found.setdefault(resident_id, {})
+        if baseline is not None and latest is not None:
+            mine.setdefault(perspective, {})[item] = (baseline, latest)
+        if wants and perspective == "resident":
+            mine.setdefault("w", []).append((item,))
+    return found
+
+
+# --- The rule -------------------------------------------------------------------------------
+
+
+def small_cells(
+    new: Members, old: Members, name: str, k: int, held: np.ndarray | None = None
+) -> list[tuple[int, int, bool, int]]:
+    """The cells (new block, old block, changed, residents) with fewer than k residents, for
+    one family of two releases of one scope; blocks in ``held`` count as no block."""
+    ids = np.union1d(new.ids, old.ids)
+    if not len(ids):
+        return []
+
+    def aligned(members: Members) -> tuple[np.ndarray, np.ndarray]:
+        labels = np.full(len(ids), -1, dtype=np.int64)
+        prints = np.zeros(len(ids), dtype=np.int64)
+        if name in members.labels and len(members.ids):
+            where = np.searchsorted(ids, members.ids)
+            labels[where] = members.labels[name]
+            prints[where] = members.prints[name]
+        return labels, prints
+
+    new_labels, new_prints = aligned(new)
+    old_labels, old_prints = aligned(old)
+    if held is not None and held.any():
+        inside = new_labels >= 0
+        new_labels[inside & held[np.maximum(new_labels, 0)]] = -1
+    both = (new_labels >= 0) & (old_labels >= 0)
+    changed = both & (new_prints != old_prints)
+    present = (new_labels >= 0) | (old_labels >= 0)
+    cells = np.stack(
+        [new_labels[present], old_labels[present], changed[present].astype(np.int64)], axis=1
+    )
+    if not len(cells):
+        return []
+    unique, counts = np.unique(cells, axis=0, return_counts=True)
+    small = counts < k
+    return [
+        (int(a), int(b), bool(c), int(n))
+        for (a, b, c), n in zip(unique[small].tolist(), counts[small].tolist(), strict=True)
+    ]
+
+
+def hold_back(
+    new: Members, earlier: list[Members], name: str, blocks: int, k: int
+) -> np.ndarray:
+    """Which new blocks of one family must be held back so that every cell against every
+    earlier release holds at least k residents."""
+    held = np.zeros(blocks, dtype=bool)
+    if name not in new.labels:
+        return held
+    while True:
+        grew = False
+        for old in earlier:
+            for a, b, _changed, _n in small_cells(new, old, name, k, held):
+                if a >= 0:
+                    targets = [a]
+                else:
+                    # Residents of old block b left: hold back the new blocks the rest are in.
+                    ids = np.union1d(new.ids, old.ids)
+                    in_old = np.zeros(len(ids), dtype=bool)
+                    in_old[np.searchsorted(ids, old.ids)] = old.labels[name] == b
+                    where = np.searchsorted(ids, new.ids)
+                    labels = new.labels[name]
+                    targets = np.unique(labels[in_old[where] & (labels >= 0)]).tolist()
+                for target in targets:
+                    if not held[target]:
+                        held[target] = True
+                        grew = True
+        if not grew:
+            return held
+
+
+# --- Storing and reading --------------------------------------------------------------------
+
+
+def _pack_members(all_members: dict[str, Members]) -> bytes:
+    arrays: dict[str, np.ndarray] = {}
+    for key, members in all_members.items():
+        arrays[f"{key}|ids"] = members.ids
+        for name, labels in members.labels.items():
+            arrays[f"{key}|{name}|labels"] = labels.astype(np.int32)
+            arrays[f"{key}|{name}|prints"] = members.prints[name]
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def unpack_members(blob: bytes, key: str) -> Members:
+    with np.load(io.BytesIO(blob)) as data:
+        prefix = f"{key}|"
+        if f"{prefix}ids" not in data.files:
+            return Members(np.zeros(0, dtype=np.int64))
+        members = Members(data[f"{prefix}ids"])
+        for file in data.files:
+            if file.startswith(prefix) and file.endswith("|labels"):
+                name = file[len(prefix) : -len("|labels")]
+                members.labels[name] = data[file].astype(np.int64)
+                members.prints[name] = data[f"{prefix}{name}|prints"]
+    return members
+
+
+@dataclass
+class Made:
+    release: Release
+    held_back_blocks: int
+    held_back_residents: int
+
+
+def _lock(db: Session) -> None:
+    if db.get_bind().dialect.name == "postgresql":
+        db.connection().execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+
+
+def newest(db: Session) -> Release | None:
+    return db.exec(model_select(Release).order_by(col(Release.id).desc()).limit(1)).first()
+
+
+def listed(db: Session) -> list[Release]:
+    """Every release, newest first (without loading their data)."""
+    from sqlalchemy.orm import defer
+
+    return list(
+        db.exec(
+            model_select(Release)
+            .options(defer(Release.figures), defer(Release.members))  # type: ignore[arg-type]
+            .order_by(col(Release.id).desc())
+        ).all()
+    )
+
+
+def make(
+    db: Session,
+    k: int,
+    made_by: str,
+    user_id: int | None = None,
+    reference_date: date | None = None,
+    today: date | None = None,
+    attempts: int = 3,
+) -> Made:
+    """Make and store a release of the data as it stands now (in the caller's transaction)."""
+    today = today or date.today()
+    reference_date = reference_date or today
+    if reference_date > today:
+        raise ReleaseRefused("The reference date cannot be in the future.")
+    _lock(db)
+    previous = listed(db)
+    if previous and reference_date < previous[0].reference_date:
+        raise ReleaseRefused(
+            "The reference date cannot be before that of the newest release "
+            f"({previous[0].reference_date.isoformat()})."
+        )
+    for attempt in range(attempts):
+        try:
+            return _make(db, k, made_by, user_id, reference_date, previous)
+        except Inconsistent:
+            if attempt == attempts - 1:
+                raise ReleaseRefused(
+                    "The figures kept changing while the release was made; try again."
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _make(
+    db: Session,
+    k: int,
+    made_by: str,
+    user_id: int | None,
+    reference_date: date,
+    previous: list[Release],
+) -> Made:
+    residents, items = _resident_rows(db)
+    items_by_resident = _items_by_resident(items)
+    frozen_figures: dict = {"scopes": {}}
+    all_members: dict[str, Members] = {}
+    held_blocks = held_residents = 0
+    earlier_blobs = [
+        db.connection().execute(select(col(Release.members)).where(col(Release.id) == r.id)).scalar_one()
+        for r in previous
+    ]
+    for key, scope in scopes(db).items():
+        fams = {p: figures.families(db, scope, p, k) for p in PERSPECTIVES}
+        members = _members(scope, fams, residents, items_by_resident)
+        earlier = [unpack_members(blob, key) for blob in earlier_blobs]
+        keep: dict[str, np.ndarray] = {}
+        blocks_of = {"residents": fams["resident"].residents}
+        blocks_of["goals"] = fams["resident"].goals
+        blocks_of["gas"] = fams["resident"].gas
+        for perspective, fam in fams.items():
+            for item, blocks in fam.items.items():
+                blocks_of[family_name("items", item, perspective)] = blocks
+        for name, blocks in blocks_of.items():
+            held = hold_back(members, earlier, name, blocks.count, k)
+            keep[name] = ~held
+            if held.any():
+                held_blocks += int(held.sum())
+                held_residents += int(blocks.sums[held, 0].sum())
+                labels = members.labels[name]
+                inside = labels >= 0
+                labels[inside & held[np.maximum(labels, 0)]] = -1
+        all_members[key] = members
+        frozen_figures["scopes"][key] = {
+            "name": scope.name,
+            "organisation_ids": list(scope.organisation_ids),
+            "perspectives": {
+                p: frozen.encode_families(
+                    fam,
+                    {
+                        **keep,
+                        **{
+                            family_name("items", item): keep[family_name("items", item, p)]
+                            for item in fam.items
+                        },
+                    },
+                )
+                for p, fam in fams.items()
+            },
+        }
+    release = Release(
+        reference_date=reference_date,
+        k=k,
+        generated_at=utcnow(),
+        made_by=made_by,
+        made_by_user_id=user_id,
+        held_back_blocks=held_blocks,
+        held_back_residents=held_residents,
+        figures=frozen.pack(frozen_figures),
+        members=_pack_members(all_members),
+    )
+    db.add(release)
+    db.flush()
+    return Made(release, held_blocks, held_residents)
+
+
+def due(db: Session, period: str, today: date | None = None) -> bool:
+    """Is a release due: none yet with a reference date in this month (or quarter)?"""
+    today = today or date.today()
+    if period == "quarterly":
+        start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    else:
+        start = date(today.year, today.month, 1)
+    found = db.connection().execute(
+        select(col(Release.id)).where(col(Release.reference_date) >= start).limit(1)
+    ).first()
+    return found is None
+
+
+def generated(release: Release) -> datetime:
+    return release.generated_at
+
+
+def period_word(period: str) -> str:
+    return "quarter" if period == "quarterly" else "month"
