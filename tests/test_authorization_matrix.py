@@ -148,6 +148,8 @@ RULES: dict[str, set[str]] = {
     "api.domains": NOBODY,
     "api.compare": NOBODY,
     "api.filters": NOBODY,
+    "api.release_list": NOBODY,
+    "api.release_figures": NOBODY,
     "api.openapi_document": EVERYONE,
     "api.docs": EVERYONE,
 }

@@ -298,9 +298,7 @@ def small_cells(
     ]
 
 
-def hold_back(
-    new: Members, earlier: list[Members], name: str, blocks: int, k: int
-) -> np.ndarray:
+def hold_back(new: Members, earlier: list[Members], name: str, blocks: int, k: int) -> np.ndarray:
     """Which new blocks of one family must be held back so that every cell against every
     earlier release holds at least k residents."""
     held = np.zeros(blocks, dtype=bool)
@@ -432,7 +430,9 @@ def _make(
     all_members: dict[str, Members] = {}
     held_blocks = held_residents = 0
     earlier_blobs = [
-        db.connection().execute(select(col(Release.members)).where(col(Release.id) == r.id)).scalar_one()
+        db.connection()
+        .execute(select(col(Release.members)).where(col(Release.id) == r.id))
+        .scalar_one()
         for r in previous
     ]
     for key, scope in scopes(db).items():
@@ -496,9 +496,11 @@ def due(db: Session, period: str, today: date | None = None) -> bool:
         start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     else:
         start = date(today.year, today.month, 1)
-    found = db.connection().execute(
-        select(col(Release.id)).where(col(Release.reference_date) >= start).limit(1)
-    ).first()
+    found = (
+        db.connection()
+        .execute(select(col(Release.id)).where(col(Release.reference_date) >= start).limit(1))
+        .first()
+    )
     return found is None
 
 
