@@ -149,8 +149,9 @@ class FilterOptions(Published):
     period: list[Option]
     questionnaire: list[Option]
     perspective: list[Option]
-    release: list[Option] = Field(
-        default_factory=list, description="The releases to choose from, newest first."
+    releases: list[Option] = Field(
+        default_factory=list,
+        description="The releases to choose from (parameter release), newest first.",
     )
 
 

@@ -127,7 +127,7 @@ class Query:
         today = self.release.reference_date if self.release is not None else None
         return FilterOptions(
             **self.published.model_dump(),
-            release=[
+            releases=[
                 Option(
                     value=str(r.id),
                     label=str(
