@@ -141,6 +141,8 @@ RULES: dict[str, set[str]] = {
     "dashboard.compare": {"policymaker", "manager"},
     "dashboard.download": {"policymaker", "manager"},
     "admin.api_tokens": {"admin"},
+    "admin.releases_page": {"admin"},
+    "admin.make_release": {"admin"},
     "admin.new_api_token": {"admin"},
     "admin.revoke_api_token": {"admin"},
     # The figures API answers bearer tokens only, never a session (tested in test_api.py).

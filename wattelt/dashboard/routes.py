@@ -6,7 +6,7 @@ Views stay thin: ``outcomes.service`` does the work, the same for the API and th
 from __future__ import annotations
 
 from flask import abort, current_app, render_template, request
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
+from flask_babel import format_decimal, format_percent, get_locale
 from flask_login import current_user
 
 from wattelt import db
@@ -105,8 +105,6 @@ def download(kind: str):
 @bp.context_processor
 def _helpers() -> dict:
     return {
-        "format_date": format_date,
-        "format_datetime": format_datetime,
         "format_decimal": format_decimal,
         "format_percent": format_percent,
     }

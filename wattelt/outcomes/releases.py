@@ -452,9 +452,13 @@ def _make(
             if held.any():
                 held_blocks += int(held.sum())
                 held_residents += int(blocks.sums[held, 0].sum())
+            if blocks.count:
+                # From here on a label is the block's place among the published blocks, as
+                # frozen in ``figures`` (-1: not published).
                 labels = members.labels[name]
-                inside = labels >= 0
-                labels[inside & held[np.maximum(labels, 0)]] = -1
+                shown = (labels >= 0) & ~held[np.maximum(labels, 0)]
+                place = np.cumsum(~held) - 1
+                members.labels[name] = np.where(shown, place[np.maximum(labels, 0)], -1)
         all_members[key] = members
         frozen_figures["scopes"][key] = {
             "name": scope.name,
