@@ -224,6 +224,7 @@ def _params(app: Flask, consent_chain: dict) -> dict[str, object]:
         "filename": "css/wattelt.css",
         "kind": "zip",
         "token_id": token_id,
+        "release_id": 1,
     }
 
 
