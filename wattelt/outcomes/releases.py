@@ -117,7 +117,8 @@ class Inconsistent(Exception):
 
 
 def _item_code(item: str) -> int:
-    return zlib.crc32(item.encode()) * 2_654_435_761 % (1 << 61)
+    """A number per life domain (below 2**40, so a resident's sum of them fits 64 bits)."""
+    return zlib.crc32(item.encode()) * 2_654_435_761 % (1 << 40)
 
 
 def _resident_rows(db: Session) -> tuple[list, list]:
@@ -186,8 +187,58 @@ def _labels(blocks: BlockSet, index, atom: np.ndarray, inside: np.ndarray) -> np
     return labels
 
 
+@dataclass
+class ItemRows:
+    """The per-resident answers behind the figures as arrays, grouped by (perspective, item):
+    ``groups[(perspective, item)]`` are the rows with a first and a latest number."""
+
+    resident: np.ndarray
+    baseline: np.ndarray
+    latest: np.ndarray
+    groups: dict[tuple[str, str], np.ndarray]
+    wish_resident: np.ndarray
+    wish_code: np.ndarray
+
+
+def _item_rows(items: list) -> ItemRows:
+    resident = np.fromiter((row[0] for row in items), dtype=np.int64, count=len(items))
+    baseline = np.fromiter(
+        (-1 if row[3] is None else row[3] for row in items), dtype=np.int64, count=len(items)
+    )
+    latest = np.fromiter(
+        (-1 if row[4] is None else row[4] for row in items), dtype=np.int64, count=len(items)
+    )
+    numbers: dict[tuple[str, str], int] = {}
+    group = np.fromiter(
+        (numbers.setdefault((row[1], row[2]), len(numbers)) for row in items),
+        dtype=np.int64,
+        count=len(items),
+    )
+    wish = np.fromiter(
+        (bool(row[5]) and row[1] == "resident" for row in items), dtype=bool, count=len(items)
+    )
+    codes = {key: _item_code(key[1]) for key in numbers}
+    code_of = np.array([codes[key] for key in numbers] or [0], dtype=np.int64)
+    numbered = (baseline >= 0) & (latest >= 0)
+    order = np.argsort(np.where(numbered, group, len(numbers)), kind="stable")
+    ends = np.searchsorted(
+        np.where(numbered, group, len(numbers))[order], np.arange(len(numbers) + 1)
+    )
+    groups = {
+        key: order[int(ends[number]) : int(ends[number + 1])] for key, number in numbers.items()
+    }
+    return ItemRows(
+        resident,
+        baseline,
+        latest,
+        groups,
+        resident[wish],
+        code_of[group[wish]] if len(items) else code_of[:0],
+    )
+
+
 def _members(
-    scope: Scope, fams: dict[str, figures.Families], residents: list, items_by_resident: dict
+    scope: Scope, fams: dict[str, figures.Families], residents: list, rows: ItemRows
 ) -> Members:
     own = [row for row in residents if row[1] in scope.organisation_ids]
     own.sort(key=lambda row: row[0])
@@ -207,16 +258,21 @@ def _members(
         )
         if (atom < 0).any():
             raise Inconsistent
+
+    def place(resident_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's resident in ``ids``, and which rows belong to this scope."""
+        if not len(ids):
+            return np.zeros(len(resident_ids), dtype=np.int64), np.zeros(
+                len(resident_ids), dtype=bool
+            )
+        where = np.minimum(np.searchsorted(ids, resident_ids), len(ids) - 1)
+        return where, ids[where] == resident_ids
+
     everyone = np.ones(len(own), dtype=bool)
     repeated = np.array([row[8] >= 2 for row in own], dtype=np.int64)
-    wishes = np.array(
-        [
-            sum(_item_code(item) for item, *_v in items_by_resident.get(row[0], {}).get("w", []))
-            % (1 << 61)
-            for row in own
-        ],
-        dtype=np.int64,
-    )
+    wishes = np.zeros(len(own), dtype=np.int64)
+    where, mine = place(rows.wish_resident)
+    np.add.at(wishes, where[mine], rows.wish_code[mine])
     fam = fams["resident"]
     members.labels["residents"] = _labels(fam.residents, index, atom, everyone)
     members.prints["residents"] = repeated + 2 * wishes
@@ -233,95 +289,72 @@ def _members(
         for item, blocks in fam.items.items():
             inside = np.zeros(len(own), dtype=bool)
             prints = np.zeros(len(own), dtype=np.int64)
-            for n, row in enumerate(own):
-                found = items_by_resident.get(row[0], {}).get(perspective, {}).get(item)
-                if found is not None:
-                    inside[n] = True
-                    step = 1 if item == OVERALL else threshold[n]
-                    prints[n] = found[0] * 10_000 + found[1] * 100 + step
+            chosen = rows.groups.get((perspective, item), np.zeros(0, dtype=np.int64))
+            where, mine = place(rows.resident[chosen])
+            chosen, where = chosen[mine], where[mine]
+            inside[where] = True
+            step = 1 if item == OVERALL else threshold[where]
+            prints[where] = rows.baseline[chosen] * 10_000 + rows.latest[chosen] * 100 + step
             name = family_name("items", item, perspective)
             members.labels[name] = _labels(blocks, index, atom, inside)
             members.prints[name] = prints
     return members
 
 
-def _items_by_resident(items: list) -> dict:
-    found: dict = {}
-    for resident_id, perspective, item, baseline, latest, wants in items:
-        mine = found.setdefault(resident_id, {})
-        if baseline is not None and latest is not None:
-            mine.setdefault(perspective, {})[item] = (baseline, latest)
-        if wants and perspective == "resident":
-            mine.setdefault("w", []).append((item,))
-    return found
-
-
 # --- The rule -------------------------------------------------------------------------------
 
 
-def small_cells(
-    new: Members, old: Members, name: str, k: int, held: np.ndarray | None = None
-) -> list[tuple[int, int, bool, int]]:
-    """The cells (new block, old block, changed, residents) with fewer than k residents, for
-    one family of two releases of one scope; blocks in ``held`` count as no block."""
+def _aligned(new: Members, old: Members, name: str) -> tuple[np.ndarray, ...]:
+    """The labels and fingerprints of one family of two releases, over the residents of both."""
     ids = np.union1d(new.ids, old.ids)
-    if not len(ids):
-        return []
-
-    def aligned(members: Members) -> tuple[np.ndarray, np.ndarray]:
+    found = []
+    for members in (new, old):
         labels = np.full(len(ids), -1, dtype=np.int64)
         prints = np.zeros(len(ids), dtype=np.int64)
         if name in members.labels and len(members.ids):
             where = np.searchsorted(ids, members.ids)
             labels[where] = members.labels[name]
             prints[where] = members.prints[name]
-        return labels, prints
-
-    new_labels, new_prints = aligned(new)
-    old_labels, old_prints = aligned(old)
-    if held is not None and held.any():
-        inside = new_labels >= 0
-        new_labels[inside & held[np.maximum(new_labels, 0)]] = -1
-    both = (new_labels >= 0) & (old_labels >= 0)
-    changed = both & (new_prints != old_prints)
-    present = (new_labels >= 0) | (old_labels >= 0)
-    cells = np.stack(
-        [new_labels[present], old_labels[present], changed[present].astype(np.int64)], axis=1
-    )
-    if not len(cells):
-        return []
-    unique, counts = np.unique(cells, axis=0, return_counts=True)
-    small = counts < k
-    return [
-        (int(a), int(b), bool(c), int(n))
-        for (a, b, c), n in zip(unique[small].tolist(), counts[small].tolist(), strict=True)
-    ]
+        found += [labels, prints]
+    return tuple(found)
 
 
 def hold_back(new: Members, earlier: list[Members], name: str, blocks: int, k: int) -> np.ndarray:
-    """Which new blocks of one family must be held back so that every cell against every
-    earlier release holds at least k residents."""
+    """Which new blocks of one family must be held back so that every cell (new block, old
+    block, changed) against every earlier release holds none or at least k residents."""
     held = np.zeros(blocks, dtype=bool)
-    if name not in new.labels:
+    if name not in new.labels or not blocks:
         return held
+    pairs = [_aligned(new, old, name) for old in earlier]
     while True:
         grew = False
-        for old in earlier:
-            for a, b, _changed, _n in small_cells(new, old, name, k, held):
-                if a >= 0:
-                    targets = [a]
-                else:
-                    # Residents of old block b left: hold back the new blocks the rest are in.
-                    ids = np.union1d(new.ids, old.ids)
-                    in_old = np.zeros(len(ids), dtype=bool)
-                    in_old[np.searchsorted(ids, old.ids)] = old.labels[name] == b
-                    where = np.searchsorted(ids, new.ids)
-                    labels = new.labels[name]
-                    targets = np.unique(labels[in_old[where] & (labels >= 0)]).tolist()
-                for target in targets:
-                    if not held[target]:
-                        held[target] = True
-                        grew = True
+        for new_labels, new_prints, old_labels, old_prints in pairs:
+            shown = new_labels >= 0
+            current = np.where(shown & ~held[np.maximum(new_labels, 0)], new_labels, -1)
+            both = (current >= 0) & (old_labels >= 0)
+            changed = both & (new_prints != old_prints)
+            present = (current >= 0) | (old_labels >= 0)
+            width = int(max(old_labels.max(initial=0), 0)) + 2
+            cell = ((current + 1) * width + (old_labels + 1)) * 2 + changed
+            _unique, inverse, counts = np.unique(
+                cell[present], return_inverse=True, return_counts=True
+            )
+            small = np.zeros(len(cell), dtype=bool)
+            small[present] = counts[inverse.reshape(-1)] < k
+            # A small cell with a new block: hold that block back. A small cell of residents
+            # who left an old block: hold back the new blocks the rest of that block is in.
+            left = np.unique(old_labels[small & (current < 0)])
+            targets = np.concatenate(
+                [
+                    current[small & (current >= 0)],
+                    current[np.isin(old_labels, left) & (current >= 0)],
+                ]
+            )
+            targets = np.unique(targets)
+            targets = targets[~held[targets]]
+            if len(targets):
+                held[targets] = True
+                grew = True
         if not grew:
             return held
 
@@ -425,7 +458,7 @@ def _make(
     previous: list[Release],
 ) -> Made:
     residents, items = _resident_rows(db)
-    items_by_resident = _items_by_resident(items)
+    item_rows = _item_rows(items)
     frozen_figures: dict = {"scopes": {}}
     all_members: dict[str, Members] = {}
     held_blocks = held_residents = 0
@@ -437,7 +470,7 @@ def _make(
     ]
     for key, scope in scopes(db).items():
         fams = {p: figures.families(db, scope, p, k) for p in PERSPECTIVES}
-        members = _members(scope, fams, residents, items_by_resident)
+        members = _members(scope, fams, residents, item_rows)
         earlier = [unpack_members(blob, key) for blob in earlier_blobs]
         keep: dict[str, np.ndarray] = {}
         blocks_of = {"residents": fams["resident"].residents}
