@@ -217,13 +217,13 @@ def _stored(db_session, chain) -> list[tuple[dict, releases.Members]]:
     key = f"chain:{chain['chain'].id}"
     found = []
     for row in db_session.exec(select(Release).order_by(Release.id)).all():
-        scope = frozen.unpack(row.figures)["scopes"][key]["perspectives"]["resident"]
+        scope = frozen.load(row.figures, key, "resident")
         found.append((scope, releases.unpack_members(row.members, key)))
     return found
 
 
 def _families(scope: dict) -> dict[str, object]:
-    fam = frozen.decode_families(scope)
+    fam = scope
     found = {"residents": fam.residents, "goals": fam.goals, "gas": fam.gas}
     found.update({f"item:resident:{item}": blocks for item, blocks in fam.items.items()})
     return found

@@ -121,11 +121,16 @@ def _item_code(item: str) -> int:
     return zlib.crc32(item.encode()) * 2_654_435_761 % (1 << 40)
 
 
+def _fetch(result) -> list:
+    # Plain tuples straight from the driver: these rows need no conversion of types.
+    cursor = getattr(result, "cursor", None)
+    return cursor.fetchall() if cursor is not None else [tuple(row) for row in result]
+
+
 def _resident_rows(db: Session) -> tuple[list, list]:
     r = OutcomeResident
-    residents = (
-        db.connection()
-        .execute(
+    residents = _fetch(
+        db.connection().execute(
             select(
                 col(r.resident_id),
                 col(r.organisation_id),
@@ -144,12 +149,10 @@ def _resident_rows(db: Session) -> tuple[list, list]:
             .where(col(r.counted).is_(True))
             .where(col(r.organisation_id).is_not(None))
         )
-        .all()
     )
     i = OutcomeItem
-    items = (
-        db.connection()
-        .execute(
+    items = _fetch(
+        db.connection().execute(
             select(
                 col(i.resident_id),
                 col(i.perspective),
@@ -165,7 +168,6 @@ def _resident_rows(db: Session) -> tuple[list, list]:
                 | (col(i.wants_to_work).is_(True) & (col(i.perspective) == "resident"))
             )
         )
-        .all()
     )
     return residents, items
 
@@ -459,7 +461,7 @@ def _make(
 ) -> Made:
     residents, items = _resident_rows(db)
     item_rows = _item_rows(items)
-    frozen_figures: dict = {"scopes": {}}
+    frozen_figures: dict = {}
     all_members: dict[str, Members] = {}
     held_blocks = held_residents = 0
     earlier_blobs = [
@@ -493,22 +495,18 @@ def _make(
                 place = np.cumsum(~held) - 1
                 members.labels[name] = np.where(shown, place[np.maximum(labels, 0)], -1)
         all_members[key] = members
-        frozen_figures["scopes"][key] = {
-            "name": scope.name,
-            "organisation_ids": list(scope.organisation_ids),
-            "perspectives": {
-                p: frozen.encode_families(
-                    fam,
-                    {
-                        **keep,
-                        **{
-                            family_name("items", item): keep[family_name("items", item, p)]
-                            for item in fam.items
-                        },
+        frozen_figures[key] = {
+            p: frozen.encode_families(
+                fam,
+                {
+                    **keep,
+                    **{
+                        family_name("items", item): keep[family_name("items", item, p)]
+                        for item in fam.items
                     },
-                )
-                for p, fam in fams.items()
-            },
+                },
+            )
+            for p, fam in fams.items()
         }
     release = Release(
         reference_date=reference_date,

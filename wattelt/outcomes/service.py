@@ -75,10 +75,9 @@ class Query:
                     .execute(select(col(Release.figures)).where(col(Release.id) == release_id))
                     .scalar_one()
                 )
-                found = frozen.unpack(blob)["scopes"].get(key)
-                if found is None:  # a chain made after this release
-                    return frozen.empty_families()
-                return frozen.decode_families(found["perspectives"][perspective])
+                found = frozen.load(blob, key, perspective)
+                # None: a chain made after this release.
+                return found if found is not None else frozen.empty_families()
 
             cache = _cache()
             self._families = cache.get_or_build(  # type: ignore[assignment]
