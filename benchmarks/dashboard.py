@@ -9,7 +9,8 @@ For every size and database it builds a fresh database with the migrations, fill
 ``flask synth`` (one chain of N residents, three rounds at most, seed 1) and prints:
 
 * ``generate``: the time ``synth`` took (residents, measurements, answers, goals, summary);
-* ``dashboard``: what the dashboard's main page computes, cold (as the first request after new
+* ``dashboard``: what the dashboard's main page computes for a manager's live figures (policymakers
+  read releases: ``benchmarks/releases.py``), cold (as the first request after new
   data, without the worker's cache of blocks): the figures for all residents (every family of
   blocks, disclosure control, means, intervals, d_z) and the filter options; ``cached``: the
   same once the blocks are cached (every later request until the data changes);
@@ -230,8 +231,8 @@ def run(url: str, n: int, repeat: int, rounds: int, seed: int) -> dict:
     result: dict = {"n": n, "generate": sum(report.seconds.values()), "report": report}
     with app.test_request_context():
         session = db.session()
-        policymaker = session.exec(select(User).where(User.role == Role.POLICYMAKER.value)).first()
-        chain_id = session.get(Organisation, policymaker.organisation_id).chain_id
+        viewer = session.exec(select(User).where(User.role == Role.MANAGER.value)).first()
+        chain_id = session.get(Organisation, viewer.organisation_id).chain_id
         organisation_ids = list(
             session.exec(select(Organisation.id).where(Organisation.chain_id == chain_id)).all()
         )
@@ -239,7 +240,7 @@ def run(url: str, n: int, repeat: int, rounds: int, seed: int) -> dict:
         cache = service._cache()
 
         def warm() -> None:
-            query = service.query(session, policymaker, {}, K, "nl")
+            query = service.query(session, viewer, {}, K, "nl")
             query.figures()
             query.options()
 
@@ -249,7 +250,7 @@ def run(url: str, n: int, repeat: int, rounds: int, seed: int) -> dict:
 
         def compare() -> None:
             cache.clear()
-            service.query(session, policymaker, {}, K, "nl").compare("organisation")
+            service.query(session, viewer, {}, K, "nl").compare("organisation")
 
         queries = raw_queries(organisation_ids)
         floor = atom_queries(organisation_ids)
@@ -272,7 +273,7 @@ def run(url: str, n: int, repeat: int, rounds: int, seed: int) -> dict:
         def grouping() -> None:
             run_sql(queries)
 
-        _check_same_sums(session, policymaker, queries)
+        _check_same_sums(session, viewer, queries)
         # The dashboard and its floor in turn: their ratio is what the target is about.
         result["dashboard"], result["raw"] = _medians([dashboard, raw], repeat)
         result["warm"] = _median(warm, repeat)
@@ -282,7 +283,7 @@ def run(url: str, n: int, repeat: int, rounds: int, seed: int) -> dict:
         dashboard()
         result["memory"] = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        _row, secret = tokens.create(session, policymaker, "benchmark", policymaker, None)
+        _row, secret = tokens.create(session, viewer, "benchmark", viewer, None)
         session.commit()
     client = app.test_client()
     headers = {"Authorization": f"Bearer {secret}"}

@@ -28,6 +28,7 @@ PAGES = [
     "/admin/users",
     "/admin/users/new",
     "/admin/api-tokens",
+    "/admin/releases",
 ]
 
 
@@ -84,6 +85,7 @@ def _all_urls(chain, organisation, district, user) -> list[tuple[str, str]]:
         ("POST", f"/admin/users/{user.id}/two-factor/reset"),
         ("POST", "/admin/api-tokens"),
         ("POST", "/admin/api-tokens/1/revoke"),
+        ("POST", "/admin/releases"),
     ]
 
 

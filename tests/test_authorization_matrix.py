@@ -148,6 +148,8 @@ RULES: dict[str, set[str]] = {
     "dashboard.compare": {"policymaker", "manager"},
     "dashboard.download": {"policymaker", "manager"},
     "admin.api_tokens": {"admin"},
+    "admin.releases_page": {"admin"},
+    "admin.make_release": {"admin"},
     "admin.new_api_token": {"admin"},
     "admin.revoke_api_token": {"admin"},
     # The figures API answers bearer tokens only, never a session (tested in test_api.py).
@@ -155,6 +157,8 @@ RULES: dict[str, set[str]] = {
     "api.domains": NOBODY,
     "api.compare": NOBODY,
     "api.filters": NOBODY,
+    "api.release_list": NOBODY,
+    "api.release_figures": NOBODY,
     "api.openapi_document": EVERYONE,
     "api.docs": EVERYONE,
 }
@@ -227,6 +231,7 @@ def _params(app: Flask, consent_chain: dict) -> dict[str, object]:
         "filename": "css/wattelt.css",
         "kind": "zip",
         "token_id": token_id,
+        "release_id": 1,
     }
 
 

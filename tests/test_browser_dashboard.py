@@ -8,7 +8,7 @@ import pytest
 from wattelt.demo.population import Spread
 
 from helpers.browser import assert_no_axe_violations, browser_login
-from helpers.outcomes import populate
+from helpers.outcomes import populate, release
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,7 @@ def policymaker(app, db_session, make_chain, make_organisation, make_district, m
         220,
         seed=41,
     )
+    release(db_session)
     return make_user(role="policymaker", organisation=organisations[0], display_name="Bram")
 
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from wattelt.demo.population import Spread
 
-from helpers.outcomes import populate
+from helpers.outcomes import populate, release
 
 
 @pytest.fixture
@@ -36,6 +36,7 @@ def figures_chain(
     coach = make_user(role="coach", organisation=organisations[0])
     resident_account = make_user(role="resident")
     make_resident(organisation=organisations[0], coach=coach, account=resident_account)
+    release(db_session)
     return {
         "organisations": organisations,
         "districts": districts,

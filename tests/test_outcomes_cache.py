@@ -27,8 +27,10 @@ def chain(app, db_session, make_chain, make_organisation, make_district, make_us
         150,
         seed=21,
     )
+    # Live figures are a manager's (policymakers read releases).
     return {
-        "policymaker": make_user(role=Role.POLICYMAKER.value, organisation=organisations[0]),
+        "organisation": organisations[0],
+        "manager": make_user(role=Role.MANAGER.value, organisation=organisations[0]),
         "coach": make_user(role=Role.COACH.value, organisation=organisations[0]),
     }
 
@@ -39,28 +41,36 @@ def _figures(app, db_session, user):
 
 
 def test_unchanged_data_reuses_the_blocks(app, db_session, chain):
-    first = _figures(app, db_session, chain["policymaker"])
+    first = _figures(app, db_session, chain["manager"])
     with app.app_context():
         cache = service._cache()
     hits = cache.hits
-    second = _figures(app, db_session, chain["policymaker"])
+    second = _figures(app, db_session, chain["manager"])
     assert cache.hits == hits + 1
     assert second == first
 
 
 def test_a_withdrawn_consent_leaves_the_very_next_figure(app, db_session, chain):
-    before = _figures(app, db_session, chain["policymaker"])
-    counted = db_session.exec(select(OutcomeResident).where(OutcomeResident.counted)).first()
+    before = _figures(app, db_session, chain["manager"])
+    counted = db_session.exec(
+        select(OutcomeResident).where(
+            OutcomeResident.counted, OutcomeResident.organisation_id == chain["organisation"].id
+        )
+    ).first()
     resident = db_session.get(Resident, counted.resident_id)
     choose_counting(db_session, resident, False, chain["coach"])
     db_session.commit()
-    after = _figures(app, db_session, chain["policymaker"])
+    after = _figures(app, db_session, chain["manager"])
     assert after.residents.value == before.residents.value - 1
 
 
 def test_a_goal_reached_shows_in_the_very_next_figure(app, db_session, chain):
-    before = _figures(app, db_session, chain["policymaker"])
-    goal = db_session.exec(select(Goal).where(Goal.status == "open")).first()
+    before = _figures(app, db_session, chain["manager"])
+    goal = db_session.exec(
+        select(Goal)
+        .join(OutcomeResident, OutcomeResident.resident_id == Goal.resident_id)
+        .where(Goal.status == "open", OutcomeResident.organisation_id == chain["organisation"].id)
+    ).first()
     update_goal(
         db_session,
         goal,
@@ -73,7 +83,7 @@ def test_a_goal_reached_shows_in_the_very_next_figure(app, db_session, chain):
         status="reached",
     )
     db_session.commit()
-    after = _figures(app, db_session, chain["policymaker"])
+    after = _figures(app, db_session, chain["manager"])
     assert after.goals.goals_reached == before.goals.goals_reached + 1
 
 

@@ -321,11 +321,12 @@ def _reasons_not_tracebacks(command: click.Command) -> None:
 
 
 def register(app: Flask) -> None:
-    from wattelt.outcomes.cli import outcomes_cli
+    from wattelt.outcomes.cli import figures_cli, outcomes_cli
 
     for command in (
         db_cli,
         outcomes_cli,
+        figures_cli,
         translate_cli,
         create_user,
         demo,

@@ -45,6 +45,7 @@ SETTINGS: list[tuple[str, str, object, type]] = [
     ("WATTELT_MAIL_USE_TLS", "MAIL_USE_TLS", "starttls", str),
     ("WATTELT_MAIL_SENDER", "MAIL_SENDER", None, str),
     ("WATTELT_TIMEZONE", "TIMEZONE", "Europe/Amsterdam", str),
+    ("WATTELT_RELEASE_PERIOD", "RELEASE_PERIOD", "quarterly", str),
 ]
 
 #: How Wattelt talks to the mail server: STARTTLS on a plain connection, TLS from the start
@@ -96,6 +97,11 @@ def load_config(
             f"got {config['TIMEZONE']!r}"
         ) from None
 
+    config["RELEASE_PERIOD"] = str(config["RELEASE_PERIOD"]).strip().lower()
+    if config["RELEASE_PERIOD"] not in ("monthly", "quarterly"):
+        raise ConfigError(
+            f"WATTELT_RELEASE_PERIOD must be monthly or quarterly, got {config['RELEASE_PERIOD']!r}"
+        )
     if int(config["RETENTION_MONTHS"]) < 1:  # type: ignore[arg-type]
         raise ConfigError("WATTELT_RETENTION_MONTHS must be at least 1")
     # Admins and policymakers need a second factor in production unless said otherwise.

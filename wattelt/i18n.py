@@ -17,7 +17,7 @@ from babel import support
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, Request, current_app, g, has_request_context, request, session
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from wtforms.i18n import messages_path
 
@@ -103,6 +103,7 @@ def init_app(app: Flask) -> None:
         log.warning("translations missing: %s (pages fall back to English)", path)
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals["format_date"] = format_date
+    app.jinja_env.globals["format_datetime"] = format_datetime
 
     @app.context_processor
     def _language():

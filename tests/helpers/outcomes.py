@@ -218,3 +218,12 @@ def item_figures(group: list[Person], perspective: str, item: str, threshold: in
 
 def quarter_of(day: date) -> int:
     return (day.month - 1) // 3 + 1
+
+
+def release(session: Session, k: int = 10, made_by: str = "command"):
+    """Make a release of the figures as they stand (what policymakers read) and commit it."""
+    from wattelt.outcomes import releases
+
+    made = releases.make(session, k, made_by)
+    session.commit()
+    return made

@@ -4,6 +4,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="template
 
 from wattelt.admin import (  # noqa: E402,F401
     routes,
+    routes_releases,
     routes_structure,
     routes_tokens,
     routes_users,

@@ -8,9 +8,24 @@ from functools import cache
 from pydantic.json_schema import models_json_schema
 
 from wattelt.outcomes.dimensions import AGE_BAND_KEYS
-from wattelt.outcomes.results import Comparison, Domains, FilterOptions, Problem, Summary
+from wattelt.outcomes.results import (
+    Comparison,
+    Domains,
+    FilterOptions,
+    Problem,
+    ReleaseFigures,
+    ReleaseList,
+    Summary,
+)
 
 FILTER_PARAMETERS = [
+    {
+        "name": "release",
+        "in": "query",
+        "description": "Release id (see /releases). Default: the newest release; for managers "
+        "the live figures of their own organisation.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
     {
         "name": "organisation",
         "in": "query",
@@ -67,7 +82,7 @@ BY_PARAMETER = {
 }
 QUERY_PARAMETERS = [p["name"] for p in FILTER_PARAMETERS] + ["by"]
 
-MODELS = [Summary, Domains, Comparison, FilterOptions, Problem]
+MODELS = [Summary, Domains, Comparison, FilterOptions, ReleaseList, ReleaseFigures, Problem]
 
 
 def _ref(name: str) -> dict:
@@ -82,6 +97,7 @@ ERRORS = {
     "400": _json("Problem", "A filter value that is not allowed, or an unknown parameter."),
     "401": _json("Problem", "No token, or an unknown, revoked or expired token."),
     "403": _json("Problem", "The token's account may not see figures."),
+    "404": _json("Problem", "No release yet, or no release with this id."),
 }
 
 
@@ -112,6 +128,8 @@ def document() -> dict:
                 "Read-only, anonymous outcome figures of a chain (policymakers) or one "
                 "organisation (managers): the same numbers as the dashboard. No value rests on "
                 "fewer than k residents; a suppressed value is null with suppressed = true. "
+                "Policymakers read releases: frozen figures with a reference date; every "
+                "answer names its release, reference_date and generated_at. "
                 "Authenticate with a bearer token that an administrator made for you."
             ),
         },
@@ -145,6 +163,32 @@ def document() -> dict:
                 "Comparison",
                 [BY_PARAMETER],
             ),
+            "/releases": {
+                "get": {
+                    "summary": "Releases",
+                    "description": "Every release (frozen figures with a reference date), "
+                    "newest first.",
+                    "security": [{"bearer": []}],
+                    "responses": {"200": _json("ReleaseList", "Releases"), **ERRORS},
+                }
+            },
+            "/releases/{release_id}": {
+                "get": {
+                    "summary": "One release",
+                    "description": "The summary and per-domain figures of one release.",
+                    "parameters": [
+                        {
+                            "name": "release_id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        },
+                        *[p for p in FILTER_PARAMETERS if p["name"] != "release"],
+                    ],
+                    "security": [{"bearer": []}],
+                    "responses": {"200": _json("ReleaseFigures", "One release"), **ERRORS},
+                }
+            },
             "/filters": _operation(
                 "Filter values", "The values each filter accepts for this token.", "FilterOptions"
             ),

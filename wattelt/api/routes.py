@@ -5,14 +5,23 @@ generated from those models (``api.openapi``)."""
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import current_app, g, jsonify, render_template, request
 from pydantic import BaseModel
 
 from wattelt import db
 from wattelt.api import bp, openapi, tokens
-from wattelt.outcomes import service
+from wattelt.outcomes import releases, service
 from wattelt.outcomes.access import NoScope
-from wattelt.outcomes.results import Domains, Problem, Summary
+from wattelt.outcomes.results import (
+    Domains,
+    Problem,
+    ReleaseFigures,
+    ReleaseInfo,
+    ReleaseList,
+    Summary,
+)
 
 PUBLIC = {"api.openapi_document", "api.docs"}
 MESSAGES = {
@@ -53,9 +62,12 @@ def _authenticate():
     return None
 
 
-def _query():
+def _query(release_id: int | None = None):
     """The query for this request, or an error response."""
     unknown = sorted(set(request.args) - set(openapi.QUERY_PARAMETERS))
+    args = dict(request.args)
+    if release_id is not None:
+        args["release"] = str(release_id)
     if unknown:
         return None, problem(
             400,
@@ -67,7 +79,7 @@ def _query():
         query = service.query(
             db.session(),
             g.api_user,
-            request.args,
+            args,
             int(current_app.config["SUPPRESSION_THRESHOLD"]),
             g.language_override,
         )
@@ -75,6 +87,14 @@ def _query():
         return None, problem(
             403, "no_scope", "This account is not linked to an organisation or chain."
         )
+    except service.NoRelease:
+        return None, problem(
+            404,
+            "no_release",
+            "No figures have been released yet. An administrator makes the first release.",
+        )
+    if release_id is not None and "release" in query.parsed.errors:
+        return None, problem(404, "unknown_release", "There is no release with this id.")
     if query.parsed.errors:
         return None, problem(
             400,
@@ -90,17 +110,20 @@ def summary():
     query, error = _query()
     if error is not None:
         return error
+    return _json(_summary(query))
+
+
+def _summary(query) -> Summary:
     result = query.figures()
-    return _json(
-        Summary(
-            k=result.k,
-            scope=result.scope,
-            filters=result.filters,
-            residents=result.residents,
-            measured_twice=result.measured_twice,
-            wishes=result.wishes,
-            goals=result.goals,
-        )
+    return Summary(
+        **query.published.model_dump(),
+        k=result.k,
+        scope=result.scope,
+        filters=result.filters,
+        residents=result.residents,
+        measured_twice=result.measured_twice,
+        wishes=result.wishes,
+        goals=result.goals,
     )
 
 
@@ -109,9 +132,17 @@ def domains():
     query, error = _query()
     if error is not None:
         return error
+    return _json(_domains(query))
+
+
+def _domains(query) -> Domains:
     result = query.figures()
-    return _json(
-        Domains(k=result.k, scope=result.scope, filters=result.filters, items=result.items)
+    return Domains(
+        **query.published.model_dump(),
+        k=result.k,
+        scope=result.scope,
+        filters=result.filters,
+        items=result.items,
     )
 
 
@@ -137,6 +168,38 @@ def filters():
     if error is not None:
         return error
     return _json(query.options())
+
+
+def _info(release) -> ReleaseInfo:
+    return ReleaseInfo(
+        id=release.id,
+        reference_date=release.reference_date,
+        generated_at=release.generated_at.replace(tzinfo=UTC),
+        k=release.k,
+        held_back_blocks=release.held_back_blocks,
+    )
+
+
+@bp.get("/releases")
+def release_list():
+    if sorted(set(request.args) - {"lang"}):
+        return problem(400, "unknown_parameter", "This list takes no parameters.")
+    return _json(ReleaseList(releases=[_info(r) for r in releases.listed(db.session())]))
+
+
+@bp.get("/releases/<int:release_id>")
+def release_figures(release_id: int):
+    query, error = _query(release_id)
+    if error is not None:
+        return error
+    return _json(
+        ReleaseFigures(
+            **query.published.model_dump(),
+            info=_info(query.release),
+            summary=_summary(query),
+            domains=_domains(query),
+        )
+    )
 
 
 @bp.get("/openapi.json")

@@ -20,6 +20,8 @@ COMPARE_BY = ("organisation", "district")
 
 
 def _query():
+    """The query, or None for an account without figures; raises NoRelease before the first
+    release (answered by ``_no_release``)."""
     try:
         return service.query(
             db.session(),
@@ -36,6 +38,11 @@ def _no_scope():
     return render_template("dashboard/no_scope.html"), 200
 
 
+@bp.errorhandler(service.NoRelease)
+def _no_release(_error):
+    return render_template("dashboard/no_release.html"), 200
+
+
 @bp.route("/")
 @require_role(Role.POLICYMAKER, Role.MANAGER)
 def index():
@@ -49,7 +56,7 @@ def index():
         result=result,
         options=query.options(),
         charts=charts.for_figures(result),
-        params=query.parsed.filters.as_params(),
+        params=query.params,
     ), 400 if query.parsed.errors else 200
 
 
@@ -72,7 +79,7 @@ def compare():
         by=by,
         options=query.options(),
         charts=charts.for_comparison(comparison),
-        params=query.parsed.filters.as_params(),
+        params=query.params,
         by_error="by" in errors,
     ), 400 if errors else 200
 

@@ -36,6 +36,7 @@ from wattelt.models.privacy import (
     RecoveryCode,
     TwoFactor,
 )
+from wattelt.models.release import Release
 from wattelt.models.resident import Involvement, NetworkMember, Resident
 from wattelt.models.user import Invitation, Role, User, new_login_id
 
@@ -74,6 +75,7 @@ __all__ = [
     "OutcomeAtom",
     "OutcomeItem",
     "OutcomeResident",
+    "Release",
     "Resident",
     "Role",
     "Step",

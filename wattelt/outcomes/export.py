@@ -138,7 +138,14 @@ def build(query) -> list[Sheet]:
         WISH_COLUMNS,
         [[w.key, w.title, _round(w.share), _yes(w.suppressed)] for w in result.wishes],
     )
-    return [summary, domains, wishes, codebook(result, goals_on)]
+    book = codebook(result, goals_on)
+    published = query.published
+    book.rows[1:1] = [
+        [_("Release"), str(published.release) if published.release else _("Live figures")],
+        [_("Reference date"), published.reference_date.isoformat()],
+        [_("Generated at"), published.generated_at.strftime("%Y-%m-%d %H:%M UTC")],
+    ]
+    return [summary, domains, wishes, book]
 
 
 def codebook(result: Figures, goals_on: bool) -> Sheet:

@@ -7,6 +7,7 @@ never described by a number, not even by the count 0."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -110,7 +111,22 @@ class Group(_Model):
     items: list[ItemFigures]
 
 
-class Comparison(_Model):
+class Published(_Model):
+    """Which figures an answer gives: a release (frozen on its reference date), or - for a
+    manager's own organisation only - live figures (``release`` null)."""
+
+    release: int | None = Field(
+        default=None, description="The release's id; null: live figures (managers only)."
+    )
+    reference_date: date | None = Field(
+        default=None, description="The release's reference date (peildatum); today when live."
+    )
+    generated_at: datetime | None = Field(
+        default=None, description="When the release was made (UTC); now when live."
+    )
+
+
+class Comparison(Published):
     k: int
     scope: str
     by: Literal["organisation", "district"]
@@ -124,7 +140,7 @@ class Option(_Model):
     label: str
 
 
-class FilterOptions(_Model):
+class FilterOptions(Published):
     """The values each filter accepts for this account."""
 
     organisation: list[Option]
@@ -133,6 +149,10 @@ class FilterOptions(_Model):
     period: list[Option]
     questionnaire: list[Option]
     perspective: list[Option]
+    releases: list[Option] = Field(
+        default_factory=list,
+        description="The releases to choose from (parameter release), newest first.",
+    )
 
 
 class Problem(_Model):
@@ -143,7 +163,7 @@ class Problem(_Model):
     fields: dict[str, str] = Field(default_factory=dict)
 
 
-class Summary(_Model):
+class Summary(Published):
     """Counts, what residents want to work on, and goals."""
 
     k: int
@@ -155,7 +175,7 @@ class Summary(_Model):
     goals: GoalFigures
 
 
-class Domains(_Model):
+class Domains(Published):
     """Per life domain (and the overall grade) the change from the first to the latest
     measurement."""
 
@@ -163,3 +183,28 @@ class Domains(_Model):
     scope: str
     filters: AppliedFilters
     items: list[ItemFigures]
+
+
+class ReleaseInfo(_Model):
+    """A release: frozen figures with a reference date (peildatum)."""
+
+    id: int
+    reference_date: date
+    generated_at: datetime
+    k: int = Field(description="Smallest group in this release.")
+    held_back_blocks: int = Field(
+        description="Blocks left out because their change since an earlier release would "
+        "show fewer than k residents."
+    )
+
+
+class ReleaseList(_Model):
+    releases: list[ReleaseInfo] = Field(description="Newest first.")
+
+
+class ReleaseFigures(Published):
+    """One release: its summary and its per-domain figures for the filters given."""
+
+    info: ReleaseInfo
+    summary: Summary
+    domains: Domains
