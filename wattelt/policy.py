@@ -409,6 +409,12 @@ def reads_as_organisation(user: User | None) -> bool:
     return _role(user) is Role.MANAGER
 
 
+def reads_releases_only(user: User | None) -> bool:
+    """Policymakers read frozen releases of the figures, never live ones (managers keep live
+    figures of their own organisation)."""
+    return _role(user) is Role.POLICYMAKER
+
+
 def may_add_resident(user: User | None) -> bool:
     """A coach of an organisation registers new residents (for that organisation)."""
     return directs_cases(user) and user.organisation_id is not None  # type: ignore[union-attr]

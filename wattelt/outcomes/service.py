@@ -18,13 +18,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from wattelt.models import Release, Role, User
+from wattelt.models import Release, User
 from wattelt.outcomes import figures, frozen, releases
 from wattelt.outcomes.access import View, period_keys, view_for
 from wattelt.outcomes.cache import BlocksCache, data_version
 from wattelt.outcomes.dimensions import AGE_BAND_KEYS, PERSPECTIVE_LABELS, Parsed, parse_filters
 from wattelt.outcomes.figures import AGE_BAND_LABELS
 from wattelt.outcomes.results import Comparison, Figures, FilterOptions, Option, Published
+from wattelt.policy import reads_releases_only
 
 
 class NoRelease(Exception):
@@ -178,7 +179,7 @@ def query(db: Session, user: User, args: Mapping[str, str], k: int, language: st
         chosen = next((r for r in available if str(r.id) == raw), None)
         if chosen is None:
             parsed.errors["release"] = str(_l("Choose one of the releases in the list."))
-    if chosen is None and user.role == Role.POLICYMAKER.value:
+    if chosen is None and reads_releases_only(user):
         if not available:
             raise NoRelease
         chosen = available[0]
