@@ -28,3 +28,14 @@ def test_the_demo_caseload_has_every_state_of_rounds(runner, app, db_session):
     client.post("/login", data={"email": kees.email, "password": "wattelt-demo"})
     page = client.get(f"/residents/{ten[0].resident_id}/report").get_data(as_text=True)
     assert "10 metingen" in page and "ging het omhoog" in page
+
+
+def test_the_demo_policymaker_sees_figures_of_a_first_release(runner, app, db_session):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    client = app.test_client()
+    client.post("/login", data={"email": "beleid@lindendaal.example", "password": "wattelt-demo"})
+    response = client.get("/dashboard/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Er zijn nog geen cijfers vrijgegeven" not in page
+    assert "Cijfers van" in page  # the release the figures come from

@@ -7,7 +7,8 @@ resident, scored at the follow-ups), then ``consent`` (choices about sharing and
 erasure request), then ``population`` (a few hundred anonymous residents, so the anonymous
 figures have real numbers), then ``rounds`` (follow-up intervals; residents with ten rounds,
 overdue, one measurement). Every demo account has the password
-``wattelt-demo`` (listed in the README).
+``wattelt-demo`` (listed in the README). Last, it makes the first release of the anonymous
+figures, which is what policymakers read.
 """
 
 from __future__ import annotations
@@ -49,7 +50,18 @@ def _build(session: Session, rng: random.Random) -> World:
     for step in STEPS:
         step(session, world)
         session.flush()
+    _first_release(session)
     return world
+
+
+def _first_release(session: Session) -> None:
+    """Policymakers read releases only: the demo makes the first one, so that its *Figures*
+    show numbers at once."""
+    from flask import current_app
+
+    from wattelt.outcomes import releases
+
+    releases.make(session, int(current_app.config["SUPPRESSION_THRESHOLD"]), "command")
 
 
 def _wipe(session: Session) -> None:
