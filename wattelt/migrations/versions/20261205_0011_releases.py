@@ -23,7 +23,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("reference_date", sa.Date(), nullable=False),
         sa.Column("k", sa.Integer(), nullable=False),
-        sa.Column("generated_at", sa.DateTime(), nullable=False),
+        sa.Column("generated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("made_by", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
         sa.Column("made_by_user_id", sa.Integer(), nullable=True),
         sa.Column("held_back_blocks", sa.Integer(), nullable=False),
