@@ -11,6 +11,7 @@ from sqlmodel import func, select
 
 from wattelt import db
 from wattelt.consent.services import counted_residents
+from wattelt.db import metadata
 from wattelt.models import (
     AccessLog,
     Answer,
@@ -22,8 +23,9 @@ from wattelt.models import (
     Resident,
     User,
 )
+from wattelt.privacy.area import Area
 from wattelt.privacy.areas import coarse_birth_year
-from wattelt.privacy.registry import areas, register
+from wattelt.privacy.registry import KEPT, areas
 
 from helpers.consent_chain import add_measurement
 
@@ -79,31 +81,50 @@ def test_professional_exports_on_behalf_only_for_their_own_resident(
     assert client.get(f"/residents/{consent_chain['sanne'].id}/export.json").status_code == status
 
 
-def test_a_new_area_registers_its_export_and_erasure(consent_chain, app):
+def test_export_and_erasure_run_every_listed_area(consent_chain, app, monkeypatch):
+    from wattelt.privacy import registry, rights
+
     calls = []
-    register(
+    extra = Area(
         "test_area",
         "Test",
         export=lambda session, resident: [{"thing": resident.id}],
         erase=lambda session, resident: calls.append(resident.id),
         order=50,
     )
-    try:
-        from wattelt.privacy import rights
+    monkeypatch.setattr(registry, "AREAS", (*registry.AREAS, extra))
+    with app.test_request_context():
+        session = db.session()
+        resident = session.get(Resident, consent_chain["sanne"].id)
+        document = rights.export_document(session, resident)
+        assert document["areas"]["test_area"]["rows"] == [{"thing": resident.id}]
+        rights.erase(session, resident)
+        session.rollback()
+    assert calls == [consent_chain["sanne"].id]
 
-        with app.test_request_context():
-            session = db.session()
-            resident = session.get(Resident, consent_chain["sanne"].id)
-            document = rights.export_document(session, resident)
-            assert document["areas"]["test_area"]["rows"] == [{"thing": resident.id}]
-            rights.erase(session, resident)
-            session.rollback()
-        assert calls == [consent_chain["sanne"].id]
-    finally:
-        from wattelt.privacy import registry
 
-        registry._AREAS.pop("test_area")
-    assert "test_area" not in {a.key for a in areas()}
+def test_every_table_with_a_resident_is_erased_by_an_area_or_kept_for_a_reason():
+    """A new table that holds residents' data cannot slip past export and erasure."""
+    covered = {table for area in areas() for table in area.tables}
+    with_resident = {t.name for t in metadata.tables.values() if "resident_id" in t.c}
+    assert with_resident - covered - set(KEPT) == set()
+    assert not covered & set(KEPT), "a table is both erased and kept"
+    assert set(KEPT) <= with_resident, "KEPT names a table that does not exist"
+
+
+def test_the_areas_do_not_depend_on_what_was_imported_before():
+    """Erasure from a script (no app, no blueprints imported) covers the plan and notices."""
+    import subprocess
+    import sys
+
+    code = (
+        "from wattelt.privacy.registry import areas; "
+        "print(' '.join(sorted(a.key for a in areas())))"
+    )
+    keys = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert {"goals", "notices", "measurements", "consent", "account"} <= set(keys)
 
 
 # -------------------------------------------------------------------------------- erasure

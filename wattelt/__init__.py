@@ -99,7 +99,8 @@ def configure_blueprints(app: Flask) -> None:
     from wattelt.main import bp as main_bp
     from wattelt.measurements import bp as measurements_bp
     from wattelt.notices.blueprint import bp as notices_bp
-    from wattelt.privacy import bp as privacy_bp
+    from wattelt.privacy import routes_consent, routes_log, routes_rights  # noqa: F401
+    from wattelt.privacy.blueprint import bp as privacy_bp
     from wattelt.residents import bp as residents_bp
     from wattelt.rounds import bp as rounds_bp
 

@@ -25,8 +25,8 @@ from wattelt.models import (
     Resident,
     Step,
 )
+from wattelt.privacy.area import Area, Row
 from wattelt.privacy.areas import _iso, _name
-from wattelt.privacy.registry import Row, register
 
 
 def _export(db: Session, resident: Resident) -> list[Row]:
@@ -122,11 +122,12 @@ def _erase(db: Session, resident: Resident) -> None:
     )
 
 
-register(
+AREA = Area(
     "goals",
     _l("Your plan"),
     export=_export,
     erase=_erase,
+    tables=("goal", "plan", "plan_change"),
     labels={
         "kind": _l("Goal or step"),
         "text": _l("What"),

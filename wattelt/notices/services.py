@@ -13,7 +13,7 @@ from wattelt import clock
 from wattelt.models import NetworkMember, Notice, Organisation, Resident, User, utcnow
 from wattelt.notices import wording
 from wattelt.policy import may_see_notices
-from wattelt.privacy.registry import Row, register
+from wattelt.privacy.area import Area, Row
 
 
 def _person(db: Session, user: User | None) -> tuple[str, str]:
@@ -129,11 +129,12 @@ def _erase(db: Session, resident: Resident) -> None:
     db.exec(delete(Notice).where(col(Notice.resident_id) == resident.id))
 
 
-register(
+AREA = Area(
     "notices",
     _l("What changed in your help"),
     export=_export,
     erase=_erase,
+    tables=("notice",),
     labels={"date": _l("Date"), "notice": _l("What changed")},
     order=25,
 )

@@ -31,7 +31,7 @@ from wattelt.models import (
     Resident,
     User,
 )
-from wattelt.privacy.registry import Row, register
+from wattelt.privacy.area import Area, Row
 
 #: The prefix of an erased resident's code: no real code has it (they start with "R-").
 ERASED_PREFIX = "X-"
@@ -310,11 +310,12 @@ def _erase_account(db: Session, resident: Resident) -> None:
         delete_account(db, account_id)
 
 
-register(
+RESIDENT = Area(
     "resident",
     _l("Your details"),
     export=_export_resident,
     erase=_erase_resident,
+    tables=(),
     labels={
         "code": _l("Code"),
         "birth_year": _l("Birth year"),
@@ -325,11 +326,12 @@ register(
     },
     order=10,
 )
-register(
+INVOLVEMENTS = Area(
     "involvements",
     _l("Organisations that help you"),
     export=_export_involvements,
     erase=_erase_involvements,
+    tables=("involvement",),
     labels={
         "organisation": _l("Organisation"),
         "professional": _l("Professional"),
@@ -338,19 +340,21 @@ register(
     },
     order=20,
 )
-register(
+NETWORK = Area(
     "network",
     _l("Your people"),
     export=_export_network,
     erase=_erase_network,
+    tables=("network_member",),
     labels={"name": _l("Name"), "relation": _l("Who"), "has_login": _l("Has a login")},
     order=30,
 )
-register(
+MEASUREMENTS = Area(
     "measurements",
     _l("Your answers"),
     export=_export_measurements,
     erase=_erase_measurements,
+    tables=("measurement",),
     labels={
         "measurement": _l("Measurement"),
         "questionnaire": _l("Questionnaire"),
@@ -367,11 +371,12 @@ register(
     },
     order=40,
 )
-register(
+CORRECTIONS = Area(
     "corrections",
     _l("Corrected answers"),
     export=_export_corrections,
     erase=lambda db, resident: None,  # the measurements area anonymises them
+    tables=(),
     labels={
         "measurement": _l("Measurement"),
         "item": _l("Life domain"),
@@ -384,11 +389,12 @@ register(
     },
     order=41,
 )
-register(
+CONSENT = Area(
     "consent",
     _l("Your choices about your data"),
     export=_export_consent,
     erase=_erase_consent,
+    tables=("consent_record",),
     labels={
         "purpose": _l("About"),
         "organisation": _l("Organisation"),
@@ -398,11 +404,12 @@ register(
     },
     order=60,
 )
-register(
+ACCOUNT = Area(
     "account",
     _l("Your login"),
     export=_export_account,
     erase=_erase_account,
+    tables=(),
     labels={
         "login_name": _l("Your name in Wattelt"),
         "language": _l("Language"),
@@ -411,3 +418,5 @@ register(
     },
     order=1000,
 )
+
+FOUNDATION = (RESIDENT, INVOLVEMENTS, NETWORK, MEASUREMENTS, CORRECTIONS, CONSENT, ACCOUNT)

@@ -1,69 +1,36 @@
-"""Where each area of Wattelt declares how to export and how to erase its person-level data.
+"""The one list of areas whose person-level data the resident's export and erasure cover.
 
-An area registers once, at import time::
+Each area is declared where its data lives (an :class:`~wattelt.privacy.area.Area` constant) and
+listed here, so export and erasure never depend on which packages happen to be imported.
+Erasure runs the areas by ``order``, low first, in one transaction; the accounts go last (order
+1000), after every area has let go of them.
 
-    from wattelt.privacy.registry import register
-
-    register(
-        "goals",
-        _l("Goals and plan"),
-        export=lambda db, resident: [{"goal": ..., "agreed_on": ...}],
-        erase=lambda db, resident: ...,
-        labels={"goal": _l("Goal"), "agreed_on": _l("Agreed on")},
-        order=50,
-    )
-
-``export`` returns a list of flat rows (JSON-able values) for the resident; ``erase`` removes or
-irreversibly anonymises the area's rows of the resident (free text removed; numbers that the
-anonymous figures need may stay). Erasure runs the areas by ``order``, low first, in one
-transaction; the accounts go last (order 1000), after every area has let go of them.
+Every table with a ``resident_id`` is covered by an area or named in :data:`KEPT` with the
+reason it stays (a test holds the list to the models).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from wattelt.goals.privacy import AREA as PLAN
+from wattelt.notices.services import AREA as NOTICES
+from wattelt.privacy.area import Area, Row
+from wattelt.privacy.areas import FOUNDATION
 
-from sqlmodel import Session
+__all__ = ["AREAS", "KEPT", "Area", "Row", "areas"]
 
-from wattelt.models import Resident
+AREAS: tuple[Area, ...] = tuple(
+    sorted((*FOUNDATION, PLAN, NOTICES), key=lambda a: (a.order, a.key))
+)
 
-Row = dict[str, Any]
-Exporter = Callable[[Session, Resident], list[Row]]
-Eraser = Callable[[Session, Resident], None]
-
-
-@dataclass(frozen=True)
-class Area:
-    key: str
-    title: Any  # a lazy translatable string
-    export: Exporter
-    erase: Eraser
-    labels: dict[str, Any] = field(default_factory=dict)
-    order: int = 100
-
-
-_AREAS: dict[str, Area] = {}
-
-
-def register(
-    key: str,
-    title: Any,
-    *,
-    export: Exporter,
-    erase: Eraser,
-    labels: dict[str, Any] | None = None,
-    order: int = 100,
-) -> Area:
-    """Declare an area's export and erasure. Registering a key again replaces it (reloads)."""
-    area = Area(key, title, export, erase, labels or {}, order)
-    _AREAS[key] = area
-    return area
+#: Tables with a ``resident_id`` that no area erases, and why.
+KEPT: dict[str, str] = {
+    "access_log": "who looked at whose data: kept as proof, it holds no answers or free text",
+    "erasure_request": "the record that erasure was asked, approved and carried out",
+    "outcome_resident": "the summary behind the anonymous figures: recomputed from what is left",
+    "outcome_item": "the summary behind the anonymous figures: recomputed from what is left",
+}
 
 
 def areas() -> list[Area]:
-    """Every registered area, in erasure order."""
-    from wattelt.privacy import areas as _foundation  # noqa: F401  (registers the foundation's)
-
-    return sorted(_AREAS.values(), key=lambda a: (a.order, a.key))
+    """Every area, in erasure order."""
+    return list(AREAS)

@@ -15,7 +15,7 @@ from wattelt.consent import services
 from wattelt.forms import version_of
 from wattelt.models import Resident, Role
 from wattelt.policy import Action, log_access, may_record_consent, require_role, resident_or_404
-from wattelt.privacy import bp
+from wattelt.privacy.blueprint import bp
 from wattelt.privacy.forms import consent_form, field_name
 
 

@@ -18,7 +18,8 @@ from wattelt.policy import (
     resident_or_404,
     write_pending_log,
 )
-from wattelt.privacy import access, bp
+from wattelt.privacy import access
+from wattelt.privacy.blueprint import bp
 from wattelt.privacy.forms import ACTION_LABELS, AccessLogFilterForm
 from wattelt.privacy.routes_consent import own_resident
 from wattelt.routing import page_number

@@ -26,7 +26,8 @@ from wattelt.policy import (
     require_role,
     resident_or_404,
 )
-from wattelt.privacy import bp, rights
+from wattelt.privacy import rights
+from wattelt.privacy.blueprint import bp
 from wattelt.privacy.forms import (
     ERASURE_REASON_LABELS,
     DecisionForm,
