@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
-from sqlalchemy import MetaData, event, text
+from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel, create_engine
@@ -125,101 +125,3 @@ def standalone_session() -> Iterator[Session]:
         except Exception:
             db.rollback()
             raise
-
-
-def bulk_insert(db: Session, model: type[SQLModel], rows: list[dict]) -> None:
-    """Insert many rows of one table fast (synthetic data, benchmarks), without the ORM.
-
-    Every row has the same keys. On PostgreSQL the rows go in with ``COPY`` (columns left out
-    get their model default, as with an INSERT); elsewhere with one executemany."""
-    if not rows:
-        return
-    table = model.__table__  # type: ignore[attr-defined]
-    connection = db.connection()
-    dialect = connection.dialect.name
-    if dialect == "sqlite":
-        _sqlite_bulk_insert(connection, table, rows)
-        return
-    if dialect != "postgresql":
-        connection.execute(table.insert(), rows)
-        return
-    names = list(rows[0])
-    defaults = _defaults(table, names)
-    columns = ", ".join(f'"{name}"' for name in [*names, *defaults])
-    fill = list(defaults.values())
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor:  # type: ignore[union-attr]
-        with cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in names] + fill)
-
-
-def _defaults(table, given: list[str]) -> dict:
-    """The model defaults of the columns the rows leave out (as an INSERT would fill them)."""
-    defaults = {}
-    for column in table.columns:
-        if column.name in given or column.primary_key or column.default is None:
-            continue
-        default = column.default
-        defaults[column.name] = default.arg(None) if default.is_callable else default.arg
-    return defaults
-
-
-def bulk_insert_ids(db: Session, model: type[SQLModel], rows: list[dict]) -> list[int]:
-    """Insert many rows of one table without the ORM; returns their ids in the rows' order."""
-    if not rows:
-        return []
-    table = model.__table__  # type: ignore[attr-defined]
-    connection = db.connection()
-    if connection.dialect.name == "postgresql":
-        # Take the ids from the table's sequence, then COPY the rows with them.
-        ids = list(
-            connection.execute(
-                text(
-                    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                    "FROM generate_series(1, :count)"
-                ),
-                {"table": f'"{table.name}"', "count": len(rows)},
-            ).scalars()
-        )
-        bulk_insert(db, model, [{"id": id_, **row} for id_, row in zip(ids, rows, strict=True)])
-        return ids
-    statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-    return list(connection.execute(statement, rows).scalars())
-
-
-def _sqlite_bulk_insert(connection, table, rows: list[dict]) -> None:
-    """One executemany on the driver's cursor."""
-    names = list(rows[0])
-    defaults = _defaults(table, names)
-    columns = [*names, *defaults]
-    # Column by column: each column's own bind processor (dates as SQLAlchemy stores them),
-    # applied once per distinct value.
-    values: list[list] = [[row[name] for row in rows] for name in names]
-    values += [[value] * len(rows) for value in defaults.values()]
-    for position, name in enumerate(columns):
-        processor = table.c[name].type._cached_bind_processor(connection.dialect)
-        if processor is None:
-            continue
-        memo: dict = {}
-        column = values[position]
-        for index, value in enumerate(column):
-            if value is None:
-                continue
-            try:
-                found = memo.get(value)
-            except TypeError:  # unhashable: convert every time
-                column[index] = processor(value)
-                continue
-            if found is None:
-                found = memo[value] = processor(value)
-            column[index] = found
-    marks = ", ".join("?" for _ in columns)
-    quoted = ", ".join(f'"{name}"' for name in columns)
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        cursor.executemany(
-            f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})', zip(*values, strict=True)
-        )
-    finally:
-        cursor.close()

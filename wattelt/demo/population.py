@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlmodel import Session, col
 
 from wattelt import clock
-from wattelt.db import bulk_insert, bulk_insert_ids
+from wattelt.demo.bulk import bulk_insert, bulk_insert_ids
 from wattelt.demo.world import World
 from wattelt.models import (
     OVERALL,
