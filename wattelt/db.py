@@ -2,13 +2,16 @@
 
 The engine is built from ``app.config`` in :func:`init_app`, never at import time. A view gets
 the request's session from :func:`session`; the session is committed once at the end of a
-successful request and rolled back otherwise, so a failing request writes nothing half.
+successful request and rolled back otherwise, so a failing request writes nothing half
+(:func:`finish`). The only rows a failing request leaves are the ones it asked to keep with
+:func:`keep_even_if_failed` (a refused access in the access log, a wrong password in the
+throttle): they are written on their own, after the rollback.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
@@ -88,10 +91,7 @@ def init_app(app: Flask) -> None:
         db = g.pop("db_session", None)
         if db is not None:
             try:
-                if response.status_code < 400:
-                    db.commit()
-                else:
-                    db.rollback()
+                finish(db, ok=response.status_code < 400)
             finally:
                 db.close()
         return response
@@ -100,8 +100,32 @@ def init_app(app: Flask) -> None:
     def _close(exc):
         db = g.pop("db_session", None)
         if db is not None:
-            db.rollback()
-            db.close()
+            try:
+                finish(db, ok=False)
+            finally:
+                db.close()
+
+
+#: ``Session.info`` key of the writes to keep even when the transaction is rolled back.
+_KEEP = "wattelt.db.keep"
+
+
+def keep_even_if_failed(db: Session, write: Callable[[Session], None]) -> None:
+    """Have ``write`` run with this transaction's commit or, when the request (or command) fails
+    and its work is rolled back, in a short transaction of its own right after the rollback."""
+    db.info.setdefault(_KEEP, []).append(write)
+
+
+def finish(db: Session, ok: bool) -> None:
+    """End the transaction: commit when ``ok``, roll back otherwise. The writes kept with
+    :func:`keep_even_if_failed` go in with the commit, or on their own after the rollback."""
+    kept = db.info.pop(_KEEP, [])
+    if not ok:
+        db.rollback()
+    for write in kept:
+        write(db)
+    if ok or kept:
+        db.commit()
 
 
 def engine() -> Engine:
@@ -121,7 +145,7 @@ def standalone_session() -> Iterator[Session]:
     with Session(engine(), expire_on_commit=False) as db:
         try:
             yield db
-            db.commit()
         except Exception:
-            db.rollback()
+            finish(db, ok=False)
             raise
+        finish(db, ok=True)

@@ -236,16 +236,12 @@ def _request_details() -> dict:
     return {"path": (request.path or "")[:255], "address": (request.remote_addr or "")[:45]}
 
 
-def log_access(
+def _log_rows(
     user: User | None, resident_ids: list[int] | int | None, action: str, what: str
-) -> None:
-    """Append to the access log within the request's transaction (committed with it). The
-    row's time is the moment it is written and chained, at the commit (``access_chain``).
-
-    ``user`` is None for what Wattelt does by itself (the retention check)."""
+) -> list[dict]:
     ids = resident_ids if isinstance(resident_ids, list) else [resident_ids]
     details = _request_details()
-    rows = [
+    return [
         {
             "user_id": user.id if user else None,
             "role": user.role if user else "system",
@@ -257,15 +253,36 @@ def log_access(
         }
         for resident_id in ids
     ]
+
+
+def _queue_log(session: Session, rows: list[dict]) -> None:
     if rows:
         # Written when the transaction commits (or before the log is read), not now: on SQLite
         # the first write takes the database's single write lock until the commit, and the
         # request would hold it while it renders its page. A rollback drops the rows, as before.
-        session = db.session()
         # Tie the rows to the transaction (begin it if needed; no lock is taken by that), so
         # any rollback from here on drops them.
         session.connection()
         session.info.setdefault(_PENDING_LOG, []).extend(rows)
+
+
+def log_access(
+    user: User | None, resident_ids: list[int] | int | None, action: str, what: str
+) -> None:
+    """Append to the access log within the request's transaction (committed with it). The
+    row's time is the moment it is written and chained, at the commit (``access_chain``).
+
+    ``user`` is None for what Wattelt does by itself (the retention check)."""
+    _queue_log(db.session(), _log_rows(user, resident_ids, action, what))
+
+
+def log_kept(
+    user: User | None, resident_ids: list[int] | int | None, action: str, what: str
+) -> None:
+    """Like :func:`log_access`, but kept even when the request then fails (and writes nothing
+    else): the row goes in with the commit, or on its own after the rollback."""
+    rows = _log_rows(user, resident_ids, action, what)  # now, while the user is loaded
+    db.keep_even_if_failed(db.session(), lambda session: _queue_log(session, rows))
 
 
 #: ``Session.info`` key of the access-log rows not written yet (see :func:`log_access`).
@@ -296,10 +313,7 @@ def _drop_unwritten_log(session: Session, transaction: SessionTransaction) -> No
 
 def log_denied(user: User, resident_id: int | None, what: str) -> None:
     """A refused access is logged too, and kept even though the request then fails."""
-    session = db.session()
-    session.rollback()
-    log_access(user, resident_id, "denied", what)
-    session.commit()
+    log_kept(user, resident_id, "denied", what)
 
 
 def resident_or_404(

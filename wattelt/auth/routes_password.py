@@ -60,8 +60,7 @@ def forgot_password():
             minutes=verdict.minutes,
         )
         return render_template("auth/forgot_password.html", form=form, mail=True, error=error), 429
-    throttle.record_failure(session, email, address, throttle.RESET)
-    session.commit()  # counted, whatever happens to the mail
+    throttle.keep_failure(session, email, address, throttle.RESET)  # whatever the mail does
     user = services.find_login(session, email, professional=True)
     if (
         user is not None

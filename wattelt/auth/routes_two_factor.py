@@ -71,8 +71,7 @@ def code_problem(user: User, code: str) -> tuple[str | None, int]:
     if two_factor.check_login_code(session_db, user, code):
         throttle.clear_account(session_db, key, throttle.TWO_FACTOR)
         return None, 200
-    throttle.record_failure(session_db, key, address, throttle.TWO_FACTOR)
-    session_db.commit()  # kept even though the response is an error
+    throttle.keep_failure(session_db, key, address, throttle.TWO_FACTOR)
     return _("This code is not right, or it was used already. Try the next code."), 401
 
 

@@ -56,8 +56,7 @@ def authenticate(
     else:
         ok = passwords.verify_password(user.password_hash, password) and user.active
     if not ok:
-        throttle.record_failure(db, login_name, address)
-        db.commit()  # kept even though the response is an error
+        throttle.keep_failure(db, login_name, address)
         return LoginResult(LoginOutcome.WRONG)
     throttle.clear_account(db, login_name)
     if user.awaiting_activation:

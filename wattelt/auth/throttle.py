@@ -16,6 +16,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlmodel import Session, col, delete, func, select
 
+from wattelt.db import keep_even_if_failed
 from wattelt.models import LoginFailure, utcnow
 
 #: The name spaces of what is throttled per account (``LoginFailure.kind``).
@@ -62,6 +63,12 @@ def record_failure(db: Session, login_name: str, address: str, space: str = ACCO
     db.add(LoginFailure(kind="address", key_hash=_key("address", address)))
     # Keep the table small: failures older than a day no longer matter.
     db.exec(delete(LoginFailure).where(col(LoginFailure.at) < utcnow() - timedelta(days=1)))
+
+
+def keep_failure(db: Session, login_name: str, address: str, space: str = ACCOUNT) -> None:
+    """Count a failed try; kept even though the request then answers with an error (and writes
+    nothing else)."""
+    keep_even_if_failed(db, lambda session: record_failure(session, login_name, address, space))
 
 
 def clear_account(db: Session, login_name: str, space: str = ACCOUNT) -> None:

@@ -10,7 +10,7 @@ from flask_login import current_user
 from wattelt import db
 from wattelt.forms import version_of  # noqa: F401 (used by the goal views)
 from wattelt.models import Goal, Resident, Step
-from wattelt.policy import Action, Capability, log_access, log_denied, resident_or_404
+from wattelt.policy import Action, Capability, log_denied, log_kept, resident_or_404
 
 
 def language() -> str:
@@ -42,9 +42,7 @@ def refused(resident: Resident, what: str) -> None:
     """A refused form (bad input, or someone else's change in between) writes nothing, yet the
     page that answers it shows the plan: keep that view in the access log.
 
-    The request's failing status would roll the log line back with everything else, so the
-    session is rolled back here, the view logged and committed on its own."""
-    session = db.session()
-    session.rollback()
-    log_access(current_user, resident.id, "view", what)
-    session.commit()
+    The page shows the plan as it is in the database, so this request's work is dropped first;
+    the view is logged as kept, so the request's failing status does not roll it back."""
+    db.session().rollback()
+    log_kept(current_user, resident.id, "view", what)
